@@ -1,0 +1,253 @@
+"""The one eventsourcing Application: the service layer and unit of work for casework."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import JSONTranscoder, Mapper
+
+from domain.errors import DuplicatePerson, InvalidField, RecordNotFound
+from domain.keys import RecorderKeyStore
+from domain.person import NhsNumberClaim, Person, PersonDetails
+from domain.reference import (
+    NOTTINGHAMSHIRE_DISTRICTS,
+    Programme,
+    ReferralSource,
+    ReferralStatus,
+    check_text,
+)
+from domain.referral import Referral, check_reasons
+from domain.sealing import KeyStore, SealingMapper
+from domain.transcodings import DateAsISO, enum_transcoding
+
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a command recorded: the record's id, its new version and the log position."""
+
+    id: UUID
+    version: int
+    position: int
+
+
+class LacApplication(Application[UUID]):
+    """Records people and referrals; every personal field sealed under the person's key."""
+
+    name = "lac"
+
+    def __init__(
+        self,
+        env: Mapping[str, str] | None = None,
+        *,
+        claim_secret: bytes,
+        districts: tuple[str, ...] = NOTTINGHAMSHIRE_DISTRICTS,
+        key_store: KeyStore | None = None,
+    ) -> None:
+        super().__init__(env)
+        self.claim_secret = claim_secret
+        self.districts = districts
+        create = self.env.get("CREATE_TABLE", "y").lower() not in ("n", "no", "false", "0")
+        self.keys = key_store or RecorderKeyStore(
+            self.recorder, f"{self.name}_person_keys", create_table=create
+        )
+        self.sealing.use_keys(self.keys)
+
+    # infrastructure ------------------------------------------------------------------------
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return SealingMapper(
+            transcoder=self.construct_transcoder(),
+            compressor=self.factory.compressor(),
+            cipher=self.factory.cipher(),
+        )
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+        for enum_cls in (Programme, ReferralSource, ReferralStatus):
+            transcoder.register(enum_transcoding(enum_cls))
+
+    @property
+    def sealing(self) -> SealingMapper:
+        assert isinstance(self.mapper, SealingMapper)
+        return self.mapper
+
+    def log_position(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    def _saved(self, *aggregates: Any) -> int:
+        recordings = self.save(*aggregates)
+        return max((r.notification.id for r in recordings), default=self.log_position())
+
+    # people --------------------------------------------------------------------------------
+
+    def claim_id(self, nhs_number: str) -> UUID:
+        """A keyed hash of the NHS number: one claim per number, unreadable without the key."""
+        digest = hmac.new(self.claim_secret, f"nhs:{nhs_number}".encode(), hashlib.sha256)
+        return UUID(bytes=digest.digest()[:16], version=5)
+
+    def register_person(
+        self, details: PersonDetails, actor_id: UUID, *, person_id: UUID | None = None,
+        occurred_at: datetime | None = None,
+    ) -> Recorded:
+        when = self._when(occurred_at)
+        checked = details.checked(self.districts, when.date())
+        person = Person._create(
+            Person.Registered, id=person_id, personal=checked.personal(),
+            analytic=checked.analytic(when.date()), actor_id=actor_id, occurred_at=when,
+        )
+        claims = self._claims_for(person.id, None, checked.nhs_number)
+        return Recorded(person.id, person.version, self._saved(person, *claims))
+
+    def correct_person(
+        self, person_id: UUID, details: PersonDetails, actor_id: UUID,
+        occurred_at: datetime | None = None,
+    ) -> Recorded:
+        when = self._when(occurred_at)
+        person = self.get_person(person_id)
+        checked = details.checked(self.districts, when.date())
+        old_number = person.nhs_number
+        if not person.correct(checked, actor_id, when, when.date()):
+            return Recorded(person.id, person.version, self.log_position())
+        claims = self._claims_for(person.id, old_number, checked.nhs_number)
+        return Recorded(person.id, person.version, self._saved(person, *claims))
+
+    def link_carer(
+        self, carer_id: UUID, cares_for_id: UUID, relationship: str, actor_id: UUID,
+        occurred_at: datetime | None = None,
+    ) -> Recorded:
+        carer = self.get_person(carer_id)
+        self.get_person(cares_for_id)
+        carer.link_carer(cares_for_id, relationship, actor_id, self._when(occurred_at))
+        return Recorded(carer.id, carer.version, self._saved(carer))
+
+    def _claims_for(
+        self, person_id: UUID, old: str | None, new: str | None
+    ) -> list[NhsNumberClaim]:
+        if old == new:
+            return []
+        claims: list[NhsNumberClaim] = []
+        if old:
+            released = self.repository.get(self.claim_id(old))
+            released.release()
+            claims.append(released)
+        if new:
+            claims.append(self._claim(new, person_id))
+        return claims
+
+    def _claim(self, nhs_number: str, person_id: UUID) -> NhsNumberClaim:
+        claim_id = self.claim_id(nhs_number)
+        try:
+            claim: NhsNumberClaim = self.repository.get(claim_id)
+        except AggregateNotFoundError:
+            return NhsNumberClaim(claim_id=claim_id, person_id=person_id)
+        if claim.person_id is not None:
+            raise DuplicatePerson(claim.person_id)
+        claim.reclaim(person_id)
+        return claim
+
+    def find_by_nhs_number(self, nhs_number: str) -> UUID | None:
+        try:
+            claim: NhsNumberClaim = self.repository.get(self.claim_id(nhs_number))
+        except AggregateNotFoundError:
+            return None
+        return claim.person_id
+
+    def get_person(self, person_id: UUID) -> Person:
+        return self._get(Person, "person", person_id)
+
+    # referrals -----------------------------------------------------------------------------
+
+    def make_referral(
+        self, person_id: UUID, programme: Programme, source: ReferralSource,
+        referrer: str | None, reasons: list[str], consent_to_share: bool, actor_id: UUID,
+        *, referral_id: UUID | None = None, occurred_at: datetime | None = None,
+    ) -> Recorded:
+        self.get_person(person_id)
+        who = check_text("referrer", referrer, 300, required=False) if referrer else None
+        referral = Referral._create(
+            Referral.Received, id=referral_id, person_id=person_id, programme=programme,
+            source=source, referrer=who, reasons=check_reasons(reasons),
+            consent_to_share=consent_to_share, actor_id=actor_id,
+            occurred_at=self._when(occurred_at),
+        )
+        return Recorded(referral.id, referral.version, self._saved(referral))
+
+    def accept_referral(
+        self, referral_id: UUID, coordinator_id: UUID, actor_id: UUID,
+        occurred_at: datetime | None = None,
+    ) -> Recorded:
+        referral = self.get_referral(referral_id)
+        referral.accept(coordinator_id, actor_id, self._when(occurred_at, referral.received_at))
+        return Recorded(referral.id, referral.version, self._saved(referral))
+
+    def decline_referral(
+        self, referral_id: UUID, reason: str, actor_id: UUID, occurred_at: datetime | None = None
+    ) -> Recorded:
+        referral = self.get_referral(referral_id)
+        referral.decline(reason, actor_id, self._when(occurred_at, referral.received_at))
+        return Recorded(referral.id, referral.version, self._saved(referral))
+
+    def redirect_referral(
+        self, referral_id: UUID, redirected_to: str, note: str | None, actor_id: UUID,
+        occurred_at: datetime | None = None,
+    ) -> Recorded:
+        referral = self.get_referral(referral_id)
+        when = self._when(occurred_at, referral.received_at)
+        referral.redirect(redirected_to, note, actor_id, when)
+        return Recorded(referral.id, referral.version, self._saved(referral))
+
+    def close_referral(
+        self, referral_id: UUID, note: str | None, actor_id: UUID,
+        occurred_at: datetime | None = None,
+    ) -> Recorded:
+        referral = self.get_referral(referral_id)
+        referral.close(note, actor_id, self._when(occurred_at, referral.received_at))
+        return Recorded(referral.id, referral.version, self._saved(referral))
+
+    def get_referral(self, referral_id: UUID) -> Referral:
+        return self._get(Referral, "referral", referral_id)
+
+    # history -------------------------------------------------------------------------------
+
+    def history(self, aggregate_id: UUID) -> Iterator[DomainEventProtocol[UUID]]:
+        """Every event of one record, oldest first."""
+        return iter(self.events.get(aggregate_id))
+
+    # helpers -------------------------------------------------------------------------------
+
+    def _get(self, cls: type[Any], record: str, record_id: UUID) -> Any:
+        try:
+            aggregate = self.repository.get(record_id)
+        except AggregateNotFoundError:
+            raise RecordNotFound(record, record_id) from None
+        if not isinstance(aggregate, cls):
+            raise RecordNotFound(record, record_id)
+        return aggregate
+
+    @staticmethod
+    def _when(occurred_at: datetime | None, not_before: datetime | None = None) -> datetime:
+        now = datetime.now(UTC)
+        if occurred_at is None:
+            return now
+        if occurred_at.tzinfo is None:
+            raise InvalidField("occurred_at", "must include a time zone (e.g. 2024-05-01T10:00Z)")
+        if occurred_at > now + CLOCK_SKEW:
+            raise InvalidField("occurred_at", "must not be in the future")
+        if not_before is not None and occurred_at < not_before:
+            raise InvalidField("occurred_at", "must not be before the referral was received")
+        return occurred_at.astimezone(UTC)
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
