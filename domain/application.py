@@ -97,20 +97,35 @@ class LacApplication(Application[UUID]):
         return UUID(bytes=digest.digest()[:16], version=5)
 
     def register_person(
-        self, details: PersonDetails, actor_id: UUID, *, person_id: UUID | None = None,
+        self,
+        details: PersonDetails,
+        actor_id: UUID,
+        *,
+        person_id: UUID | None = None,
         occurred_at: datetime | None = None,
     ) -> Recorded:
-        when = self._when(occurred_at)
-        checked = details.checked(self.districts, when.date())
-        person = Person._create(
-            Person.Registered, id=person_id, personal=checked.personal(),
-            analytic=checked.analytic(when.date()), actor_id=actor_id, occurred_at=when,
-        )
-        claims = self._claims_for(person.id, None, checked.nhs_number)
+        person, claims = self._new_person(details, actor_id, person_id, self._when(occurred_at))
         return Recorded(person.id, person.version, self._saved(person, *claims))
 
+    def _new_person(
+        self, details: PersonDetails, actor_id: UUID, person_id: UUID | None, when: datetime
+    ) -> tuple[Person, list[NhsNumberClaim]]:
+        checked = details.checked(self.districts, when.date())
+        person = Person._create(
+            Person.Registered,
+            id=person_id,
+            personal=checked.personal(),
+            analytic=checked.analytic(when.date()),
+            actor_id=actor_id,
+            occurred_at=when,
+        )
+        return person, self._claims_for(person.id, None, checked.nhs_number)
+
     def correct_person(
-        self, person_id: UUID, details: PersonDetails, actor_id: UUID,
+        self,
+        person_id: UUID,
+        details: PersonDetails,
+        actor_id: UUID,
         occurred_at: datetime | None = None,
     ) -> Recorded:
         when = self._when(occurred_at)
@@ -123,7 +138,11 @@ class LacApplication(Application[UUID]):
         return Recorded(person.id, person.version, self._saved(person, *claims))
 
     def link_carer(
-        self, carer_id: UUID, cares_for_id: UUID, relationship: str, actor_id: UUID,
+        self,
+        carer_id: UUID,
+        cares_for_id: UUID,
+        relationship: str,
+        actor_id: UUID,
         occurred_at: datetime | None = None,
     ) -> Recorded:
         carer = self.get_person(carer_id)
@@ -169,22 +188,97 @@ class LacApplication(Application[UUID]):
     # referrals -----------------------------------------------------------------------------
 
     def make_referral(
-        self, person_id: UUID, programme: Programme, source: ReferralSource,
-        referrer: str | None, reasons: list[str], consent_to_share: bool, actor_id: UUID,
-        *, referral_id: UUID | None = None, occurred_at: datetime | None = None,
+        self,
+        person_id: UUID,
+        programme: Programme,
+        source: ReferralSource,
+        referrer: str | None,
+        reasons: list[str],
+        consent_to_share: bool,
+        actor_id: UUID,
+        *,
+        referral_id: UUID | None = None,
+        occurred_at: datetime | None = None,
     ) -> Recorded:
         self.get_person(person_id)
-        who = check_text("referrer", referrer, 300, required=False) if referrer else None
-        referral = Referral._create(
-            Referral.Received, id=referral_id, person_id=person_id, programme=programme,
-            source=source, referrer=who, reasons=check_reasons(reasons),
-            consent_to_share=consent_to_share, actor_id=actor_id,
-            occurred_at=self._when(occurred_at),
+        referral = self._new_referral(
+            person_id,
+            programme,
+            source,
+            referrer,
+            reasons,
+            consent_to_share,
+            actor_id,
+            referral_id,
+            self._when(occurred_at),
         )
         return Recorded(referral.id, referral.version, self._saved(referral))
 
+    def register_and_refer(
+        self,
+        details: PersonDetails,
+        programme: Programme,
+        source: ReferralSource,
+        referrer: str | None,
+        reasons: list[str],
+        consent_to_share: bool,
+        actor_id: UUID,
+        *,
+        person_id: UUID | None = None,
+        referral_id: UUID | None = None,
+        occurred_at: datetime | None = None,
+    ) -> tuple[Recorded, Recorded]:
+        """Register a new person and refer them in one atomic save."""
+        when = self._when(occurred_at)
+        person, claims = self._new_person(details, actor_id, person_id, when)
+        referral = self._new_referral(
+            person.id,
+            programme,
+            source,
+            referrer,
+            reasons,
+            consent_to_share,
+            actor_id,
+            referral_id,
+            when,
+        )
+        position = self._saved(person, *claims, referral)
+        return (
+            Recorded(person.id, person.version, position),
+            Recorded(referral.id, referral.version, position),
+        )
+
+    @staticmethod
+    def _new_referral(
+        person_id: UUID,
+        programme: Programme,
+        source: ReferralSource,
+        referrer: str | None,
+        reasons: list[str],
+        consent_to_share: bool,
+        actor_id: UUID,
+        referral_id: UUID | None,
+        when: datetime,
+    ) -> Referral:
+        who = check_text("referrer", referrer, 300, required=False) if referrer else None
+        return Referral._create(
+            Referral.Received,
+            id=referral_id,
+            person_id=person_id,
+            programme=programme,
+            source=source,
+            referrer=who,
+            reasons=check_reasons(reasons),
+            consent_to_share=consent_to_share,
+            actor_id=actor_id,
+            occurred_at=when,
+        )
+
     def accept_referral(
-        self, referral_id: UUID, coordinator_id: UUID, actor_id: UUID,
+        self,
+        referral_id: UUID,
+        coordinator_id: UUID,
+        actor_id: UUID,
         occurred_at: datetime | None = None,
     ) -> Recorded:
         referral = self.get_referral(referral_id)
@@ -199,7 +293,11 @@ class LacApplication(Application[UUID]):
         return Recorded(referral.id, referral.version, self._saved(referral))
 
     def redirect_referral(
-        self, referral_id: UUID, redirected_to: str, note: str | None, actor_id: UUID,
+        self,
+        referral_id: UUID,
+        redirected_to: str,
+        note: str | None,
+        actor_id: UUID,
         occurred_at: datetime | None = None,
     ) -> Recorded:
         referral = self.get_referral(referral_id)
@@ -208,7 +306,10 @@ class LacApplication(Application[UUID]):
         return Recorded(referral.id, referral.version, self._saved(referral))
 
     def close_referral(
-        self, referral_id: UUID, note: str | None, actor_id: UUID,
+        self,
+        referral_id: UUID,
+        note: str | None,
+        actor_id: UUID,
         occurred_at: datetime | None = None,
     ) -> Recorded:
         referral = self.get_referral(referral_id)

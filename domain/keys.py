@@ -59,4 +59,6 @@ class RecorderKeyStore:
 
     def destroy(self, subject_id: UUID) -> None:
         with self.datastore.transaction(commit=True) as curs:
-            curs.execute(f"DELETE FROM {self.table} WHERE subject_id = {self.mark}", (subject_id.hex,))
+            curs.execute(
+                f"DELETE FROM {self.table} WHERE subject_id = {self.mark}", (subject_id.hex,)
+            )

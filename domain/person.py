@@ -122,7 +122,10 @@ class Person(Aggregate):
 
     @event(Registered)
     def __init__(
-        self, personal: dict[str, Any] | None, analytic: dict[str, Any], actor_id: UUID,
+        self,
+        personal: dict[str, Any] | None,
+        analytic: dict[str, Any],
+        actor_id: UUID,
         occurred_at: datetime,
     ) -> None:
         self.personal: dict[str, Any] = dict(personal or {})
@@ -153,7 +156,10 @@ class Person(Aggregate):
 
     @event(DetailsCorrected)
     def _details_corrected(
-        self, personal: dict[str, Any] | None, analytic: dict[str, Any], actor_id: UUID,
+        self,
+        personal: dict[str, Any] | None,
+        analytic: dict[str, Any],
+        actor_id: UUID,
         occurred_at: datetime,
     ) -> None:
         self.personal.update(personal or {})
@@ -164,8 +170,9 @@ class Person(Aggregate):
     ) -> None:
         if cares_for_id == self.id:
             raise InvalidField("cares_for_id", "a person cannot be their own carer")
-        self._carer_linked(cares_for_id, check_text("relationship", relationship, 60),
-                           actor_id, occurred_at)
+        self._carer_linked(
+            cares_for_id, check_text("relationship", relationship, 60), actor_id, occurred_at
+        )
 
     @event(CarerLinked)
     def _carer_linked(

@@ -18,14 +18,14 @@ NOTTINGHAMSHIRE_DISTRICTS: tuple[str, ...] = (
 )
 
 
-class Programme(str, Enum):
+class Programme(Enum):
     """What a referral is into."""
 
     LAC = "lac"
     DEVICES = "devices"
 
 
-class ReferralSource(str, Enum):
+class ReferralSource(Enum):
     """Who introduced the person."""
 
     SELF = "self"
@@ -38,7 +38,7 @@ class ReferralSource(str, Enum):
     OTHER = "other"
 
 
-class ReferralStatus(str, Enum):
+class ReferralStatus(Enum):
     """Where a referral stands: received, then decided once, then closed."""
 
     RECEIVED = "received"

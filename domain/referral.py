@@ -69,9 +69,15 @@ class Referral(Aggregate):
 
     @event(Received)
     def __init__(
-        self, person_id: UUID, programme: Programme, source: ReferralSource,
-        referrer: str | None, reasons: list[str] | None, consent_to_share: bool,
-        actor_id: UUID, occurred_at: datetime,
+        self,
+        person_id: UUID,
+        programme: Programme,
+        source: ReferralSource,
+        referrer: str | None,
+        reasons: list[str] | None,
+        consent_to_share: bool,
+        actor_id: UUID,
+        occurred_at: datetime,
     ) -> None:
         self.person_id = person_id
         self.programme = programme
@@ -120,7 +126,11 @@ class Referral(Aggregate):
 
     @event(Redirected)
     def _redirected(
-        self, person_id: UUID, redirected_to: str, note: str | None, actor_id: UUID,
+        self,
+        person_id: UUID,
+        redirected_to: str,
+        note: str | None,
+        actor_id: UUID,
         occurred_at: datetime,
     ) -> None:
         self.status = ReferralStatus.REDIRECTED

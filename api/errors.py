@@ -1,0 +1,69 @@
+"""Domain and infrastructure errors turned into clear HTTP answers."""
+
+from __future__ import annotations
+
+import logging
+
+from eventsourcing.persistence import IntegrityError as StaleSave
+from eventsourcing.persistence import OperationalError as StoreUnavailable
+from fastapi import FastAPI, Request, status
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError as ReadModelUnavailable
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from api.idempotency import KeyReused, StillRunning
+from domain.errors import DuplicatePerson, InvalidField, InvalidTransition, RecordNotFound
+
+log = logging.getLogger("lac.api")
+
+
+def field_error(field: str, message: str) -> JSONResponse:
+    detail = [{"loc": ["body", field], "msg": message, "type": "value_error"}]
+    return JSONResponse({"detail": detail}, status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(InvalidField)
+    def invalid_field(_: Request, exc: InvalidField) -> JSONResponse:
+        return field_error(exc.field, exc.message)
+
+    @app.exception_handler(InvalidTransition)
+    def invalid_transition(_: Request, exc: InvalidTransition) -> JSONResponse:
+        return JSONResponse({"detail": str(exc), "status": exc.status}, status.HTTP_409_CONFLICT)
+
+    @app.exception_handler(DuplicatePerson)
+    def duplicate_person(_: Request, exc: DuplicatePerson) -> JSONResponse:
+        body = {"detail": str(exc), "existing_person_id": str(exc.existing_person_id)}
+        return JSONResponse(body, status.HTTP_409_CONFLICT)
+
+    @app.exception_handler(RecordNotFound)
+    def not_found(_: Request, exc: RecordNotFound) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status.HTTP_404_NOT_FOUND)
+
+    @app.exception_handler(StaleSave)
+    def stale(_: Request, _exc: StaleSave) -> JSONResponse:
+        detail = "someone else changed this record at the same moment; reload it and try again"
+        return JSONResponse({"detail": detail}, status.HTTP_409_CONFLICT)
+
+    @app.exception_handler(KeyReused)
+    def key_reused(_: Request, exc: KeyReused) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+    @app.exception_handler(StillRunning)
+    def still_running(_: Request, exc: StillRunning) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status.HTTP_409_CONFLICT)
+
+    for unavailable in (StoreUnavailable, ReadModelUnavailable, PoolTimeout):
+        app.add_exception_handler(unavailable, _unavailable)
+
+
+def _unavailable(_: Request, exc: Exception) -> JSONResponse:
+    log.warning("database unavailable: %s", type(exc).__name__)
+    return JSONResponse(
+        {
+            "detail": "the database is unavailable for a moment; "
+            "retry (with the same Idempotency-Key)"
+        },
+        status.HTTP_503_SERVICE_UNAVAILABLE,
+        headers={"Retry-After": "2"},
+    )

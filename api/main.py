@@ -1,0 +1,43 @@
+"""The FastAPI application."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import errors
+from api.accounts import service_metadata
+from api.routes import auth, people, referrals, system
+from workers.runtime import Runtime
+from workers.settings import Settings
+
+DESCRIPTION = """Event-sourced case and referral system for Local Area Coordination and the
+digital device lending and gifting scheme. Every command answers with its event-log
+`position`; pass it as `min_position` to a query to read your own writes. POST commands
+accept an `Idempotency-Key` header."""
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    """Build the API; the runtime (database, projector) starts with the app and stops with it."""
+    chosen = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> Iterator[None]:  # type: ignore[misc]
+        rt = runtime or Runtime(chosen)
+        service_metadata.create_all(rt.engine)
+        rt.start_nudger()
+        rt.nudge()
+        app.state.runtime = rt
+        yield
+        if runtime is None:
+            rt.close()
+
+    app = FastAPI(
+        title="Local Area Coordination", description=DESCRIPTION, version="0.1.0", lifespan=lifespan
+    )
+    errors.install(app)
+    for router in (system.router, auth.router, people.router, referrals.router):
+        app.include_router(router)
+    return app

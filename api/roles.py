@@ -1,0 +1,44 @@
+"""Who may do what. The full matrix (with team and caseload scope) grows with each feature."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    COORDINATOR = "coordinator"
+    SOCIAL_WORKER = "social_worker"
+    DEVICE_OFFICER = "device_officer"
+    EVALUATOR = "evaluator"
+    ADMIN = "admin"
+
+
+C, S, D, E, A = (
+    Role.COORDINATOR,
+    Role.SOCIAL_WORKER,
+    Role.DEVICE_OFFICER,
+    Role.EVALUATOR,
+    Role.ADMIN,
+)
+
+# action -> roles granted it. Routes name an action; nothing is granted by default.
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "person.register": frozenset({C, S}),
+    "person.read": frozenset({C, S}),
+    "person.correct": frozenset({C}),
+    "person.timeline": frozenset({C}),
+    "referral.make.lac": frozenset({C, S}),
+    "referral.make.devices": frozenset({S}),
+    "referral.decide.lac": frozenset({C}),
+    "referral.decide.devices": frozenset({D}),
+    "referral.read": frozenset({C, S, D}),
+    "inbox.lac": frozenset({C}),
+    "inbox.devices": frozenset({D}),
+    "users.manage": frozenset({A}),
+    "users.list_coordinators": frozenset({C, A}),
+    "system.ready": frozenset({C, S, D, E, A}),
+}
+
+
+def allowed(role: Role, action: str) -> bool:
+    return role in PERMISSIONS.get(action, frozenset())

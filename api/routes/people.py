@@ -1,0 +1,119 @@
+"""People: register, find, read, correct, link a carer, and the full timeline."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi.responses import JSONResponse
+
+from api.accounts import User
+from api.commands import execute, existing
+from api.deps import Caught_up, RuntimeDep, require
+from api.schemas import (
+    CarerLink,
+    PeoplePage,
+    PersonCreate,
+    PersonRead,
+    Recorded,
+    TimelineEntry,
+)
+from api.timeline import timeline_for
+from projections import queries
+
+router = APIRouter(prefix="/people", tags=["people"])
+
+Registrar = Annotated[User, Depends(require("person.register"))]
+Reader = Annotated[User, Depends(require("person.read"))]
+Corrector = Annotated[User, Depends(require("person.correct"))]
+TimelineReader = Annotated[User, Depends(require("person.timeline"))]
+
+
+@router.post("", status_code=201, response_model=Recorded)
+def register_person(
+    body: PersonCreate, request: Request, runtime: RuntimeDep, user: Registrar
+) -> JSONResponse:
+    """Register a person; 409 if their NHS number is already registered."""
+
+    def command(new_id: uuid.UUID | None) -> Any:
+        return existing(runtime, new_id) or runtime.app.register_person(
+            body.details(), user.id, person_id=new_id, occurred_at=body.occurred_at
+        )
+
+    return execute(request, runtime, user, body, command, status_code=201)
+
+
+@router.get("", response_model=PeoplePage, dependencies=[Caught_up])
+def search_people(
+    runtime: RuntimeDep,
+    _user: Reader,
+    q: Annotated[str | None, Query(max_length=100, description="Part of the name")] = None,
+    district: Annotated[str | None, Query(max_length=60)] = None,
+    nhs_number: Annotated[str | None, Query(max_length=14)] = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> PeoplePage:
+    number = nhs_number.replace(" ", "") if nhs_number else None
+    rows, total = queries.search_people(
+        runtime.engine,
+        text=q,
+        district=district,
+        nhs_number=number,
+        paging=queries.Paging(page, page_size),
+    )
+    return PeoplePage(
+        items=[PersonRead(**r) for r in rows], total=total, page=page, page_size=page_size
+    )
+
+
+@router.get("/{person_id}", response_model=PersonRead, dependencies=[Caught_up])
+def read_person(person_id: uuid.UUID, runtime: RuntimeDep, _user: Reader) -> PersonRead:
+    row = queries.person(runtime.engine, person_id)
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no person with id {person_id}")
+    return PersonRead(**row)
+
+
+@router.put("/{person_id}", response_model=Recorded)
+def correct_person(
+    person_id: uuid.UUID,
+    body: PersonCreate,
+    request: Request,
+    runtime: RuntimeDep,
+    user: Corrector,
+) -> JSONResponse:
+    """Correct a person's details; the earlier values stay in the history."""
+    return execute(
+        request,
+        runtime,
+        user,
+        body,
+        lambda _: runtime.app.correct_person(person_id, body.details(), user.id, body.occurred_at),
+    )
+
+
+@router.post("/{person_id}/carer-of", response_model=Recorded)
+def link_carer(
+    person_id: uuid.UUID,
+    body: CarerLink,
+    request: Request,
+    runtime: RuntimeDep,
+    user: Corrector,
+) -> JSONResponse:
+    """Record that this person cares for another person living in the same property."""
+    return execute(
+        request,
+        runtime,
+        user,
+        body,
+        lambda _: runtime.app.link_carer(person_id, body.cares_for_id, body.relationship, user.id),
+    )
+
+
+@router.get("/{person_id}/timeline", response_model=list[TimelineEntry], dependencies=[Caught_up])
+def person_timeline(
+    person_id: uuid.UUID, runtime: RuntimeDep, _user: TimelineReader
+) -> list[TimelineEntry]:
+    """Every event about the person and their referrals: what, who and when."""
+    return timeline_for(runtime, person_id)

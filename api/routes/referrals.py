@@ -1,0 +1,233 @@
+"""Referrals: make one, decide it (accept, decline, redirect), close it, and the inboxes."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi.responses import JSONResponse
+
+from api.accounts import User, get_user
+from api.commands import execute, existing
+from api.deps import Caught_up, CurrentUser, RuntimeDep, ensure, require
+from api.errors import field_error
+from api.roles import Role
+from api.schemas import (
+    Accept,
+    Close,
+    Decline,
+    Recorded,
+    Redirect,
+    ReferralCreate,
+    ReferralRead,
+    ReferralsPage,
+)
+from domain.application import Recorded as DomainRecorded
+from domain.reference import Programme, ReferralSource, ReferralStatus
+from projections import queries
+from workers.runtime import Runtime
+
+router = APIRouter(prefix="/referrals", tags=["referrals"])
+
+ASSIGNEE_ROLE = {Programme.LAC: Role.COORDINATOR, Programme.DEVICES: Role.DEVICE_OFFICER}
+
+
+@router.post("", status_code=201, response_model=Recorded)
+def make_referral(
+    body: ReferralCreate, request: Request, runtime: RuntimeDep, user: CurrentUser
+) -> JSONResponse:
+    """Refer someone known (`person_id`) or someone new (`person`) into a programme."""
+    ensure(user, f"referral.make.{body.programme.value}")
+    if body.person is not None:
+        ensure(user, "person.register")
+
+    def command(new_id: uuid.UUID | None) -> DomainRecorded:
+        found = existing(runtime, new_id)
+        if found is not None:
+            return found
+        if body.person is None:
+            assert body.person_id is not None
+            return runtime.app.make_referral(
+                body.person_id,
+                body.programme,
+                body.source,
+                body.referrer,
+                body.reasons,
+                body.consent_to_share,
+                user.id,
+                referral_id=new_id,
+                occurred_at=body.occurred_at,
+            )
+        person_id = uuid.uuid5(new_id, "person") if new_id else None
+        _, referral = runtime.app.register_and_refer(
+            body.person.details(),
+            body.programme,
+            body.source,
+            body.referrer,
+            body.reasons,
+            body.consent_to_share,
+            user.id,
+            person_id=person_id,
+            referral_id=new_id,
+            occurred_at=body.occurred_at or body.person.occurred_at,
+        )
+        return referral
+
+    def person_of(recorded: DomainRecorded) -> dict[str, object]:
+        return {"person_id": str(runtime.app.get_referral(recorded.id).person_id)}
+
+    return execute(request, runtime, user, body, command, status_code=201, extra=person_of)
+
+
+@router.get("/inbox", response_model=ReferralsPage, dependencies=[Caught_up])
+def referral_inbox(
+    runtime: RuntimeDep,
+    user: CurrentUser,
+    programme: Programme = Programme.LAC,
+    status_: Annotated[
+        list[ReferralStatus] | None, Query(alias="status", description="Default: received")
+    ] = None,
+    source: ReferralSource | None = None,
+    district: Annotated[str | None, Query(max_length=60)] = None,
+    coordinator_id: uuid.UUID | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> ReferralsPage:
+    """A programme's referrals, oldest first; by default those still awaiting a decision."""
+    ensure(user, f"inbox.{programme.value}")
+    rows, total = queries.inbox(
+        runtime.engine,
+        programme=programme.value,
+        statuses=[s.value for s in (status_ or [ReferralStatus.RECEIVED])],
+        source=source.value if source else None,
+        district=district,
+        coordinator_id=coordinator_id,
+        paging=queries.Paging(page, page_size),
+    )
+    return ReferralsPage(
+        items=[ReferralRead(**r) for r in rows], total=total, page=page, page_size=page_size
+    )
+
+
+@router.get("/mine", response_model=ReferralsPage, dependencies=[Caught_up])
+def my_referrals(
+    runtime: RuntimeDep,
+    user: Annotated[User, Depends(require("referral.read"))],
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> ReferralsPage:
+    """The referrals you made, newest first, with where each one stands."""
+    rows, total = queries.referrals_made_by(
+        runtime.engine, user.id, queries.Paging(page, page_size)
+    )
+    return ReferralsPage(
+        items=[ReferralRead(**r) for r in rows], total=total, page=page, page_size=page_size
+    )
+
+
+@router.get("/{referral_id}", response_model=ReferralRead, dependencies=[Caught_up])
+def read_referral(
+    referral_id: uuid.UUID,
+    runtime: RuntimeDep,
+    user: Annotated[User, Depends(require("referral.read"))],
+) -> ReferralRead:
+    row = queries.referral(runtime.engine, referral_id)
+    if row is None or not _may_see(user, row):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no referral with id {referral_id}")
+    return ReferralRead(**row)
+
+
+def _may_see(user: User, row: dict[str, Any]) -> bool:
+    """Social workers see the referrals they made; officers see their own programme's."""
+    if user.role is Role.SOCIAL_WORKER:
+        return bool(row["referred_by"] == user.id)
+    if user.role is Role.DEVICE_OFFICER:
+        return bool(row["programme"] == Programme.DEVICES.value)
+    return bool(row["programme"] == Programme.LAC.value)
+
+
+def _decider(runtime: Runtime, user: User, referral_id: uuid.UUID) -> Programme:
+    programme = runtime.app.get_referral(referral_id).programme
+    ensure(user, f"referral.decide.{programme.value}")
+    return programme
+
+
+@router.post("/{referral_id}/accept", response_model=Recorded)
+def accept_referral(
+    referral_id: uuid.UUID,
+    body: Accept,
+    request: Request,
+    runtime: RuntimeDep,
+    user: CurrentUser,
+) -> JSONResponse:
+    """Accept and assign; 409 if it was already decided (by you or someone else)."""
+    programme = _decider(runtime, user, referral_id)
+    assignee = body.coordinator_id or user.id
+    found = get_user(runtime.engine, assignee)
+    if found is None or not found.active or found.role is not ASSIGNEE_ROLE[programme]:
+        role = ASSIGNEE_ROLE[programme].value.replace("_", " ")
+        return field_error("coordinator_id", f"must be an active {role}")
+    return execute(
+        request,
+        runtime,
+        user,
+        body,
+        lambda _: runtime.app.accept_referral(referral_id, assignee, user.id, body.occurred_at),
+    )
+
+
+@router.post("/{referral_id}/decline", response_model=Recorded)
+def decline_referral(
+    referral_id: uuid.UUID,
+    body: Decline,
+    request: Request,
+    runtime: RuntimeDep,
+    user: CurrentUser,
+) -> JSONResponse:
+    _decider(runtime, user, referral_id)
+    return execute(
+        request,
+        runtime,
+        user,
+        body,
+        lambda _: runtime.app.decline_referral(referral_id, body.reason, user.id, body.occurred_at),
+    )
+
+
+@router.post("/{referral_id}/redirect", response_model=Recorded)
+def redirect_referral(
+    referral_id: uuid.UUID,
+    body: Redirect,
+    request: Request,
+    runtime: RuntimeDep,
+    user: CurrentUser,
+) -> JSONResponse:
+    _decider(runtime, user, referral_id)
+    return execute(
+        request,
+        runtime,
+        user,
+        body,
+        lambda _: runtime.app.redirect_referral(
+            referral_id, body.redirected_to, body.note, user.id, body.occurred_at
+        ),
+    )
+
+
+@router.post("/{referral_id}/close", response_model=Recorded)
+def close_referral(
+    referral_id: uuid.UUID,
+    body: Close,
+    request: Request,
+    runtime: RuntimeDep,
+    user: CurrentUser,
+) -> JSONResponse:
+    _decider(runtime, user, referral_id)
+    return execute(
+        request,
+        runtime,
+        user,
+        body,
+        lambda _: runtime.app.close_referral(referral_id, body.note, user.id, body.occurred_at),
+    )

@@ -1,0 +1,144 @@
+"""Pull events after a tracked position and apply them to read models, exactly once.
+
+Each batch runs in ONE read-model transaction: the first statement locks the projection's
+position row (so a second consumer waits instead of applying the same events), the events are
+applied, and the position advances with a compare-and-set that refuses to go backwards. A crash
+anywhere rolls the whole batch back, and the next run starts from the last committed position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from eventsourcing.application import Application
+from eventsourcing.utils import get_topic
+from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
+
+from projections.tables import projection_positions
+
+# Events per transaction: big enough to amortise the commit and the lock, small enough that a
+# batch holds the position lock for well under a second and a killed worker redoes little.
+BATCH_SIZE = 1000
+
+
+class PositionConflict(Exception):
+    """Another consumer moved the position while this batch ran; the batch is rolled back."""
+
+
+Handler = Callable[[Connection, Any, int], None]
+
+
+class Projection(Protocol):
+    """A named read model: its tables and a handler per event class it cares about."""
+
+    name: str
+    tables: tuple[Table, ...]
+
+    def handlers(self) -> dict[type[Any], Handler]: ...
+
+
+@dataclass
+class Projector:
+    """Keeps one projection up to date from one application's notification log."""
+
+    app: Application[Any]
+    engine: Engine
+    projection: Projection
+    batch_size: int = BATCH_SIZE
+
+    def __post_init__(self) -> None:
+        self._handlers = self.projection.handlers()
+        self._topics = tuple(get_topic(cls) for cls in self._handlers)
+
+    @property
+    def name(self) -> str:
+        return self.projection.name
+
+    def position(self) -> int:
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(projection_positions.c.position).where(
+                    projection_positions.c.name == self.name
+                )
+            ).scalar()
+        return int(found or 0)
+
+    def run_batch(self) -> int:
+        """Apply the next batch; returns how many events were applied (0 when caught up)."""
+        with self.engine.begin() as conn:
+            start = self._lock_position(conn)
+            last = self.app.recorder.max_notification_id() or 0
+            if last <= start:
+                return 0
+            notifications = self.app.recorder.select_notifications(
+                start, self.batch_size, stop=last, topics=self._topics, inclusive_of_start=False
+            )
+            for notification in notifications:
+                domain_event = self.app.mapper.to_domain_event(notification)
+                self._handlers[type(domain_event)](conn, domain_event, notification.id)
+            full = len(notifications) >= self.batch_size
+            end = notifications[-1].id if full else last
+            self._advance(conn, start, end)
+            return len(notifications) if notifications else 0
+
+    def catch_up(self, max_batches: int | None = None) -> int:
+        """Run batches until caught up (or max_batches ran); returns events applied."""
+        applied = 0
+        batches = 0
+        while max_batches is None or batches < max_batches:
+            before = self.position()
+            count = self.run_batch()
+            applied += count
+            batches += 1
+            if count == 0 and self.position() == before:
+                break
+        return applied
+
+    def is_caught_up(self) -> bool:
+        return self.position() >= (self.app.recorder.max_notification_id() or 0)
+
+    def reset(self) -> None:
+        """Empty the projection's tables and set its position to 0, in one transaction."""
+        with self.engine.begin() as conn:
+            self._lock_position(conn)
+            for table in reversed(self.projection.tables):
+                conn.execute(delete(table))
+            conn.execute(
+                update(projection_positions)
+                .where(projection_positions.c.name == self.name)
+                .values(position=0, updated_at=datetime.now(UTC))
+            )
+
+    def _lock_position(self, conn: Connection) -> int:
+        # An UPDATE takes the row lock in PostgreSQL and the write lock in SQLite up front.
+        touched = conn.execute(
+            update(projection_positions)
+            .where(projection_positions.c.name == self.name)
+            .values(updated_at=datetime.now(UTC))
+        )
+        if touched.rowcount == 0:
+            conn.execute(
+                insert(projection_positions).values(
+                    name=self.name, position=0, updated_at=datetime.now(UTC)
+                )
+            )
+            return 0
+        found = conn.execute(
+            select(projection_positions.c.position).where(projection_positions.c.name == self.name)
+        ).scalar_one()
+        return int(found)
+
+    def _advance(self, conn: Connection, start: int, end: int) -> None:
+        if end <= start:
+            raise PositionConflict(f"{self.name}: position {end} does not advance past {start}")
+        moved = conn.execute(
+            update(projection_positions)
+            .where(projection_positions.c.name == self.name)
+            .where(projection_positions.c.position == start)
+            .values(position=end)
+        )
+        if moved.rowcount != 1:
+            raise PositionConflict(f"{self.name}: position moved away from {start}")

@@ -1,0 +1,77 @@
+"""The Celery app: a catch-up task per projection, swept on a beat schedule."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import Celery
+from celery.signals import worker_process_init, worker_process_shutdown
+
+from workers.settings import Settings
+
+log = logging.getLogger("lac.worker")
+
+# How many batches one task runs before re-queuing itself, so a long catch-up shares the
+# worker fairly and a killed worker loses at most one batch of work.
+BATCHES_PER_TASK = 20
+
+
+def make_celery(settings: Settings) -> Celery:
+    celery = Celery("lac", broker=settings.redis_url or "memory://")
+    celery.conf.update(
+        task_default_queue=settings.queue,
+        task_ignore_result=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        worker_hijack_root_logger=False,
+        broker_connection_retry_on_startup=True,
+        task_publish_retry=False,
+        broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5},
+        broker_connection_timeout=2,
+        beat_schedule={
+            "sweep": {"task": "lac.catch_up", "schedule": settings.sweep_seconds},
+        },
+        beat_schedule_filename=str(settings.data_dir / "celerybeat-schedule"),
+    )
+    return celery
+
+
+celery = make_celery(Settings())
+_runtime: Any = None
+
+
+def runtime() -> Any:
+    """This process's runtime, built on first use (after the prefork fork)."""
+    global _runtime
+    if _runtime is None:
+        from workers.runtime import Runtime
+
+        _runtime = Runtime(Settings())
+    return _runtime
+
+
+@worker_process_init.connect
+def _fresh_runtime_after_fork(**_: Any) -> None:
+    global _runtime
+    _runtime = None
+
+
+@worker_process_shutdown.connect
+def _close_runtime(**_: Any) -> None:
+    if _runtime is not None:
+        _runtime.close()
+
+
+@celery.task(name="lac.catch_up")
+def catch_up(name: str | None = None) -> int:
+    """Apply new events to the read models; re-queue when there is more to do."""
+    rt = runtime()
+    projectors = [rt.projector(name)] if name else rt.projectors
+    applied = 0
+    for projector in projectors:
+        applied += projector.catch_up(max_batches=BATCHES_PER_TASK)
+        if not projector.is_caught_up():
+            catch_up.delay(projector.name)
+    return applied

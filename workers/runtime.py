@@ -1,0 +1,128 @@
+"""The composition root: builds the application, read-model engine, projectors and nudger."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Protocol
+
+from sqlalchemy import Engine, select
+
+from domain.application import LacApplication
+from projections.db import create_tables, make_engine
+from projections.people import PeopleProjection
+from projections.projector import Projector
+from projections.referrals import ReferralsProjection
+from projections.tables import projection_positions
+from workers.settings import Settings
+
+log = logging.getLogger("lac.runtime")
+
+
+class Nudger(Protocol):
+    def nudge(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class Runtime:
+    """Everything a process needs, built once per process (after a fork, in workers)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        if not settings.database_url:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+        env = {f"LAC_{k}": v for k, v in settings.event_store_env().items()}
+        self.app = LacApplication(
+            env, claim_secret=settings.secret().encode(), districts=settings.districts
+        )
+        self.engine: Engine = make_engine(settings.read_model_url, pool_size=settings.db_pool_size)
+        create_tables(self.engine)
+        self.projectors = [
+            Projector(self.app, self.engine, PeopleProjection()),
+            Projector(self.app, self.engine, ReferralsProjection()),
+        ]
+        self.nudger: Nudger | None = None
+
+    def projector(self, name: str) -> Projector:
+        for projector in self.projectors:
+            if projector.name == name:
+                return projector
+        raise KeyError(f"no projection named {name!r}")
+
+    def start_nudger(self) -> None:
+        """In-process projector thread (embedded) or Celery nudges (with Redis)."""
+        if self.nudger is not None:
+            return
+        if self.settings.embedded:
+            self.nudger = InProcessProjector(self)
+        else:
+            from workers.nudge import CeleryNudger
+
+            self.nudger = CeleryNudger(self.settings)
+
+    def nudge(self) -> None:
+        if self.nudger is not None:
+            self.nudger.nudge()
+
+    def positions(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(projection_positions.c.name, projection_positions.c.position)
+            ).all()
+        found = {str(name): int(pos) for name, pos in rows}
+        return {p.name: found.get(p.name, 0) for p in self.projectors}
+
+    def wait_for(self, position: int, timeout: float) -> bool:
+        """Block until every read model has reached the log position, or the timeout passes."""
+        deadline = time.monotonic() + timeout
+        delay = 0.005
+        while True:
+            if min(self.positions().values()) >= position:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            self.nudge()
+            time.sleep(delay)
+            delay = min(delay * 2, 0.1)
+
+    def catch_up(self) -> int:
+        return sum(p.catch_up() for p in self.projectors)
+
+    def close(self) -> None:
+        if self.nudger is not None:
+            self.nudger.close()
+        self.app.close()
+        self.engine.dispose()
+
+
+class InProcessProjector:
+    """Embedded mode: a daemon thread runs the projectors when nudged, and sweeps regularly."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="lac-projector", daemon=True)
+        self._thread.start()
+
+    def nudge(self) -> None:
+        self._wake.set()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self.runtime.settings.sweep_seconds)
+            self._wake.clear()
+            if self._stop.is_set():
+                return
+            try:
+                self.runtime.catch_up()
+            except Exception:
+                log.exception("projector batch failed; it will be retried")
+                time.sleep(0.5)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout=10)
