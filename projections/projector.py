@@ -15,7 +15,9 @@ from typing import Any, Protocol
 
 from eventsourcing.application import Application
 from eventsourcing.utils import get_topic
-from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Table, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from projections.tables import projection_positions
 
@@ -52,6 +54,18 @@ class Projector:
     def __post_init__(self) -> None:
         self._handlers = self.projection.handlers()
         self._topics = tuple(get_topic(cls) for cls in self._handlers)
+        self._ensure_position_row()
+
+    def _ensure_position_row(self) -> None:
+        """Create the position row once; concurrent creators do not collide."""
+        dialect = self.engine.dialect.name
+        insert_ = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert_(projection_positions)
+                .values(name=self.name, position=0, updated_at=datetime.now(UTC))
+                .on_conflict_do_nothing(index_elements=["name"])
+            )
 
     @property
     def name(self) -> str:
@@ -119,13 +133,8 @@ class Projector:
             .where(projection_positions.c.name == self.name)
             .values(updated_at=datetime.now(UTC))
         )
-        if touched.rowcount == 0:
-            conn.execute(
-                insert(projection_positions).values(
-                    name=self.name, position=0, updated_at=datetime.now(UTC)
-                )
-            )
-            return 0
+        if touched.rowcount != 1:
+            raise PositionConflict(f"{self.name}: no position row (was the table emptied?)")
         found = conn.execute(
             select(projection_positions.c.position).where(projection_positions.c.name == self.name)
         ).scalar_one()

@@ -1,0 +1,80 @@
+"""Conflicts and duplicates on the real PostgreSQL event store."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+from fastapi.testclient import TestClient
+
+from api.roles import Role
+from tests.integration.conftest import headers_for
+from tests.integration.helpers import nhs_number, person_body
+from workers.runtime import Runtime
+
+
+def _race(count: int, call: object) -> list[int]:
+    barrier = threading.Barrier(count)
+    codes: list[int] = []
+
+    def run() -> None:
+        barrier.wait()
+        codes.append(call())  # type: ignore[operator]
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return codes
+
+
+def test_two_coordinators_accepting_at_once_one_wins_one_gets_409(
+    client: TestClient, runtime: Runtime
+) -> None:
+    social_worker = headers_for(client, Role.SOCIAL_WORKER)
+    coordinator = headers_for(client, Role.COORDINATOR)
+    made = client.post(
+        "/referrals",
+        headers=social_worker,
+        json={
+            "person": person_body(),
+            "programme": "lac",
+            "source": "gp",
+            "reasons": ["isolated"],
+            "consent_to_share": True,
+        },
+    ).json()
+    url = f"/referrals/{made['id']}/accept"
+    codes = _race(2, lambda: client.post(url, headers=coordinator, json={}).status_code)
+    assert Counter(codes) == Counter({200: 1, 409: 1})
+    assert runtime.app.get_referral(made["id"]).version == 2
+
+
+def test_ten_registrations_of_one_nhs_number_record_one_person(
+    client: TestClient, runtime: Runtime
+) -> None:
+    coordinator = headers_for(client, Role.COORDINATOR)
+    body = person_body("Same Number")
+    body["nhs_number"] = nhs_number()
+    before = runtime.app.log_position()
+    codes = _race(10, lambda: client.post("/people", headers=coordinator, json=body).status_code)
+    assert Counter(codes) == Counter({201: 1, 409: 9})
+    assert runtime.app.log_position() == before + 2  # one person and one NHS-number claim
+
+
+def test_idempotent_retries_from_many_threads_record_once(
+    client: TestClient, runtime: Runtime
+) -> None:
+    coordinator = {**headers_for(client, Role.COORDINATOR), "Idempotency-Key": "retry-1"}
+    body = person_body("Retried Person")
+    before = runtime.app.log_position()
+    responses: list[dict[str, object]] = []
+    _race(
+        12,
+        lambda: (
+            responses.append(client.post("/people", headers=coordinator, json=body).json()) or 0
+        ),
+    )
+    assert len({str(r["id"]) for r in responses}) == 1
+    assert runtime.app.log_position() == before + 2
