@@ -21,7 +21,7 @@ def check_digit(first_nine: str) -> int | None:
 def normalise_nhs_number(raw: str) -> str:
     """Return the ten digits of a valid NHS number, or raise InvalidField saying why not."""
     digits = raw.replace(" ", "").replace("-", "")
-    if not digits.isdigit() or len(digits) != 10:
+    if not (digits.isascii() and digits.isdigit()) or len(digits) != 10:
         raise InvalidField("nhs_number", "must be 10 digits (spaces allowed, e.g. 943 476 5919)")
     expected = check_digit(digits[:9])
     if expected is None:

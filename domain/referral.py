@@ -121,7 +121,7 @@ class Referral(Aggregate):
             "redirect", (ReferralStatus.RECEIVED,), "only a received referral is redirected"
         )
         to = check_text("redirected_to", redirected_to, 200)
-        text = check_text("note", note, 2000, required=False) if note else None
+        text = (check_text("note", note, 2000, required=False) or None) if note else None
         self._redirected(self.person_id, to, text, actor_id, occurred_at)
 
     @event(Redirected)
@@ -138,7 +138,7 @@ class Referral(Aggregate):
 
     def close(self, note: str | None, actor_id: UUID, occurred_at: datetime) -> None:
         self._require("close", DECIDED, "a referral is decided before it is closed")
-        text = check_text("note", note, 2000, required=False) if note else None
+        text = (check_text("note", note, 2000, required=False) or None) if note else None
         self._closed(self.person_id, text, actor_id, occurred_at)
 
     @event(Closed)

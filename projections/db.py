@@ -11,10 +11,15 @@ from projections.tables import metadata
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
-    """An engine for a read-model database URL; SQLite gets WAL and a generous busy wait."""
+    """An engine for a read-model database URL; SQLite gets WAL and a generous busy wait.
+
+    Statement parameters are hidden from errors and logs: they can be personal data.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(
+            url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.drivername == "postgresql":
@@ -26,6 +31,8 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         pool_pre_ping=True,
         pool_timeout=10,
         connect_args={"connect_timeout": 5},
+        # Values can be personal data: keep them out of error messages and logs.
+        hide_parameters=True,
     )
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from api.deps import RuntimeDep
+from api.deps import RuntimeDep, require
 
 router = APIRouter(tags=["system"])
 
@@ -19,7 +19,7 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/ready")
+@router.get("/ready", dependencies=[Depends(require("system.ready"))])
 def ready(runtime: RuntimeDep) -> JSONResponse:
     """Checks the event store, the read-model database and (when configured) Redis."""
     checks: dict[str, Any] = {}

@@ -49,7 +49,11 @@ def test_writes_succeed_while_redis_is_down_and_read_models_converge_after(
                 for i in range(20)
             ]
             assert [r.status_code for r in during] == [201] * 20
-            assert client.get("/ready").json()["checks"]["redis"].startswith("failed")
+            assert (
+                client.get("/ready", headers=coordinator)
+                .json()["checks"]["redis"]
+                .startswith("failed")
+            )
 
             private_redis.start()
             last = max(r.json()["position"] for r in during)

@@ -43,7 +43,7 @@ def test_commands_reach_read_models_through_the_worker(
         headers=coordinator,
     )
     assert seen.json()["status"] == "accepted"
-    ready = client.get("/ready").json()
+    ready = client.get("/ready", headers=coordinator).json()
     assert ready["checks"] == {
         "event_store": "ok",
         "read_models": "ok",
