@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
@@ -58,5 +59,5 @@ def existing(runtime: Runtime, record_id: uuid.UUID | None) -> Recorded | None:
     """A record a previous attempt under the same key already created, if any."""
     if record_id is None or record_id not in runtime.app.repository:
         return None
-    aggregate = runtime.app.repository.get(record_id)
+    aggregate: Any = runtime.app.repository.get(record_id)
     return Recorded(aggregate.id, aggregate.version, runtime.app.log_position())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -24,7 +24,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     chosen = settings or Settings()
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> Iterator[None]:  # type: ignore[misc]
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         rt = runtime or Runtime(chosen)
         service_metadata.create_all(rt.engine)
         rt.start_nudger()

@@ -157,7 +157,7 @@ class LacApplication(Application[UUID]):
             return []
         claims: list[NhsNumberClaim] = []
         if old:
-            released = self.repository.get(self.claim_id(old))
+            released: NhsNumberClaim = self.repository.get(self.claim_id(old))
             released.release()
             claims.append(released)
         if new:
@@ -183,7 +183,8 @@ class LacApplication(Application[UUID]):
         return claim.person_id
 
     def get_person(self, person_id: UUID) -> Person:
-        return self._get(Person, "person", person_id)
+        person: Person = self._get(Person, "person", person_id)
+        return person
 
     # referrals -----------------------------------------------------------------------------
 
@@ -317,7 +318,8 @@ class LacApplication(Application[UUID]):
         return Recorded(referral.id, referral.version, self._saved(referral))
 
     def get_referral(self, referral_id: UUID) -> Referral:
-        return self._get(Referral, "referral", referral_id)
+        referral: Referral = self._get(Referral, "referral", referral_id)
+        return referral
 
     # history -------------------------------------------------------------------------------
 
@@ -329,7 +331,7 @@ class LacApplication(Application[UUID]):
 
     def _get(self, cls: type[Any], record: str, record_id: UUID) -> Any:
         try:
-            aggregate = self.repository.get(record_id)
+            aggregate: Any = self.repository.get(record_id)
         except AggregateNotFoundError:
             raise RecordNotFound(record, record_id) from None
         if not isinstance(aggregate, cls):

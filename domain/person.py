@@ -94,7 +94,8 @@ class PersonEvent(PersonalData):
     """A person's own events are sealed under that person's key."""
 
     def data_subject_id(self) -> UUID:
-        return getattr(self, "originator_id")  # noqa: B009
+        subject: UUID = getattr(self, "originator_id")  # noqa: B009
+        return subject
 
 
 class Person(Aggregate):

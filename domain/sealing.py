@@ -30,7 +30,8 @@ class PersonalData:
 
     def data_subject_id(self) -> UUID:
         """The person whose key seals this event's personal fields."""
-        return getattr(self, "person_id")  # noqa: B009 - set by the event dataclass
+        subject: UUID = getattr(self, "person_id")  # noqa: B009 - set by the event dataclass
+        return subject
 
 
 class KeyStore(Protocol):
