@@ -29,7 +29,9 @@ def serve(args: argparse.Namespace) -> int:
         host=args.host or settings.host,
         port=args.port or settings.port,
         log_level="info",
+        # The access log would record query strings, which can hold names: keep it off.
         access_log=False,
+        workers=args.workers,
     )
     return 0
 
@@ -76,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the API (and, embedded, the projector)")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
+    p.add_argument("--workers", type=int, default=1, help="server processes")
     p.set_defaults(run=serve)
     p = sub.add_parser("worker", help="run the Celery projector worker")
     p.add_argument("--concurrency", type=int, default=2)

@@ -17,8 +17,10 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from api import accounts
 from api.accounts import UsernameTaken, add_user, list_users, service_metadata
 from api.roles import Role
+from projections.db import create_tables
 from workers.runtime import Runtime
 from workers.settings import Settings
 
@@ -28,7 +30,7 @@ DEMO_PASSWORD = "demo-password-123"
 
 def _runtime() -> Runtime:
     runtime = Runtime(Settings())
-    service_metadata.create_all(runtime.engine)
+    create_tables(runtime.engine, service_metadata)
     return runtime
 
 
@@ -133,6 +135,7 @@ def _seed(runtime: Runtime, people: int, seed: int, start: date, end: date) -> N
             seed=seed,
             start=start,
             end=end,
+            accounts=accounts,
             progress=lambda n: progress.update(task, completed=n),
         )
     console.print(f"seeded {summary}")
@@ -156,4 +159,4 @@ def demo_command(people: int, serve: Callable[[argparse.Namespace], int]) -> int
         f"Demo logins (password [bold]{DEMO_PASSWORD}[/bold]): coordinator.mansfield, "
         "social.worker1, device.officer, evaluator, admin\n"
     )
-    return serve(argparse.Namespace(host=None, port=None))
+    return serve(argparse.Namespace(host=None, port=None, workers=1))

@@ -18,7 +18,7 @@ log = logging.getLogger("lac.api")
 
 
 def field_error(field: str, message: str) -> JSONResponse:
-    detail = [{"loc": ["body", field], "msg": message, "type": "value_error"}]
+    detail = [{"loc": ["body", *field.split(".")], "msg": message, "type": "value_error"}]
     return JSONResponse({"detail": detail}, status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 

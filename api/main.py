@@ -10,6 +10,8 @@ from fastapi import FastAPI
 from api import errors
 from api.accounts import service_metadata
 from api.routes import auth, people, referrals, system
+from projections.db import create_tables
+from projections.imd import load_imd_if_configured
 from workers.runtime import Runtime
 from workers.settings import Settings
 
@@ -26,7 +28,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         rt = runtime or Runtime(chosen)
-        service_metadata.create_all(rt.engine)
+        create_tables(rt.engine, service_metadata)
+        load_imd_if_configured(rt)
         rt.start_nudger()
         rt.nudge()
         app.state.runtime = rt

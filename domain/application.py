@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -29,6 +29,8 @@ from domain.sealing import KeyStore, SealingMapper
 from domain.transcodings import DateAsISO, enum_transcoding
 
 CLOCK_SKEW = timedelta(minutes=5)
+# Called with the loaded referral before a step; raises to refuse (e.g. wrong programme).
+Authorise = Callable[[Referral], None]
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,8 @@ class LacApplication(Application[UUID]):
 
     def _saved(self, *aggregates: Any) -> int:
         recordings = self.save(*aggregates)
-        return max((r.notification.id for r in recordings), default=self.log_position())
+        position = max((r.notification.id for r in recordings), default=None)
+        return self.log_position() if position is None else position
 
     # people --------------------------------------------------------------------------------
 
@@ -281,17 +284,26 @@ class LacApplication(Application[UUID]):
         coordinator_id: UUID,
         actor_id: UUID,
         occurred_at: datetime | None = None,
+        authorise: Authorise | None = None,
     ) -> Recorded:
-        referral = self.get_referral(referral_id)
-        referral.accept(coordinator_id, actor_id, self._when(occurred_at, referral.received_at))
-        return Recorded(referral.id, referral.version, self._saved(referral))
+        return self._step(
+            referral_id,
+            authorise,
+            occurred_at,
+            lambda r, when: r.accept(coordinator_id, actor_id, when),
+        )
 
     def decline_referral(
-        self, referral_id: UUID, reason: str, actor_id: UUID, occurred_at: datetime | None = None
+        self,
+        referral_id: UUID,
+        reason: str,
+        actor_id: UUID,
+        occurred_at: datetime | None = None,
+        authorise: Authorise | None = None,
     ) -> Recorded:
-        referral = self.get_referral(referral_id)
-        referral.decline(reason, actor_id, self._when(occurred_at, referral.received_at))
-        return Recorded(referral.id, referral.version, self._saved(referral))
+        return self._step(
+            referral_id, authorise, occurred_at, lambda r, when: r.decline(reason, actor_id, when)
+        )
 
     def redirect_referral(
         self,
@@ -300,11 +312,14 @@ class LacApplication(Application[UUID]):
         note: str | None,
         actor_id: UUID,
         occurred_at: datetime | None = None,
+        authorise: Authorise | None = None,
     ) -> Recorded:
-        referral = self.get_referral(referral_id)
-        when = self._when(occurred_at, referral.received_at)
-        referral.redirect(redirected_to, note, actor_id, when)
-        return Recorded(referral.id, referral.version, self._saved(referral))
+        return self._step(
+            referral_id,
+            authorise,
+            occurred_at,
+            lambda r, when: r.redirect(redirected_to, note, actor_id, when),
+        )
 
     def close_referral(
         self,
@@ -312,9 +327,24 @@ class LacApplication(Application[UUID]):
         note: str | None,
         actor_id: UUID,
         occurred_at: datetime | None = None,
+        authorise: Authorise | None = None,
     ) -> Recorded:
+        return self._step(
+            referral_id, authorise, occurred_at, lambda r, when: r.close(note, actor_id, when)
+        )
+
+    def _step(
+        self,
+        referral_id: UUID,
+        authorise: Authorise | None,
+        occurred_at: datetime | None,
+        step: Callable[[Referral, datetime], None],
+    ) -> Recorded:
+        """Load once, let the caller check who may act on it, take the step, save."""
         referral = self.get_referral(referral_id)
-        referral.close(note, actor_id, self._when(occurred_at, referral.received_at))
+        if authorise is not None:
+            authorise(referral)
+        step(referral, self._when(occurred_at, referral.received_at))
         return Recorded(referral.id, referral.version, self._saved(referral))
 
     def get_referral(self, referral_id: UUID) -> Referral:

@@ -33,16 +33,17 @@ class RecorderKeyStore:
             curs.execute(sql)
 
     def key_for(self, subject_id: UUID) -> str:
-        existing = self.existing_key(subject_id)
-        if existing is not None:
-            return existing
+        # One round trip for a new person; a second only when the key already existed.
         m = self.mark
         with self.datastore.transaction(commit=True) as curs:
             curs.execute(
                 f"INSERT INTO {self.table} (subject_id, key) VALUES ({m}, {m}) "
-                "ON CONFLICT (subject_id) DO NOTHING",
+                "ON CONFLICT (subject_id) DO NOTHING RETURNING key",
                 (subject_id.hex, AESCipher.create_key(32)),
             )
+            row = curs.fetchone()
+        if row is not None:
+            return str(row["key"] if isinstance(row, dict) else row[0])
         key = self.existing_key(subject_id)
         assert key is not None
         return key

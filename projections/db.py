@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import make_url
 
+from projections import imd as _imd  # noqa: F401 - registers ref_lsoa on the metadata
 from projections.tables import metadata
 
 
@@ -28,7 +29,6 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         parsed,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
         pool_timeout=10,
         connect_args={"connect_timeout": 5},
         # Values can be personal data: keep them out of error messages and logs.
@@ -45,6 +45,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_tables(engine: Engine) -> None:
-    """Create every read-model and service table that does not exist yet."""
-    metadata.create_all(engine)
+# Any fixed number: processes starting together take turns creating tables.
+CREATE_TABLES_LOCK = 7_201_151
+
+
+def create_tables(engine: Engine, *metadatas: MetaData) -> None:
+    """Create every read-model (and given service) table that does not exist yet.
+
+    On PostgreSQL an advisory lock makes processes that start at the same moment take turns,
+    so two of them never race on the same CREATE TABLE.
+    """
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CREATE_TABLES_LOCK})
+        for each in (metadata, *metadatas):
+            each.create_all(conn)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import gzip
 import math
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from projections.tables import metadata
 
 DEFAULT_EDITION = "English Indices of Deprivation 2019"
 CHUNK = 5000
+LSOA_CODE = re.compile(r"^E01[0-9]{6}$")
 
 ref_lsoa = Table(
     "ref_lsoa",
@@ -123,6 +125,15 @@ def _columns(path: Path, header: list[str], wanted: dict[str, tuple[str, Match]]
 
 def _rows(path: Path, wanted: dict[str, tuple[str, Match]]) -> Iterator[tuple[int, list[str]]]:
     """Each data row with its line number, after checking the header names every column."""
+    try:
+        yield from _checked_rows(path, wanted)
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: not a UTF-8 CSV file (save the sheet as CSV UTF-8)") from None
+
+
+def _checked_rows(
+    path: Path, wanted: dict[str, tuple[str, Match]]
+) -> Iterator[tuple[int, list[str]]]:
     with _open_text(path) as text:
         reader = csv.reader(text)
         header = next(reader, None)
@@ -163,6 +174,8 @@ def read_imd_file(path: str | Path) -> list[LsoaDeprivation]:
             raise ValueError(f"{path}, line {line}: IMD Decile {item.imd_decile} is not 1-10")
         if item.imd_rank < 1:
             raise ValueError(f"{path}, line {line}: IMD Rank {item.imd_rank} is not positive")
+        if not LSOA_CODE.match(code):
+            raise ValueError(f"{path}, line {line}: {code!r} is not an English LSOA code")
         if code in seen:
             raise ValueError(f"{path}, line {line}: LSOA {code} appears twice")
         seen.add(code)

@@ -15,21 +15,20 @@ from __future__ import annotations
 
 import random
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Protocol
 from uuid import UUID
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
-from api.accounts import UsernameTaken, add_user, service_metadata, users
-from api.roles import Role
 from domain.application import LacApplication
 from domain.errors import DuplicatePerson, RecordNotFound
 from domain.person import PersonDetails
 from domain.reference import Programme, ReferralSource, ReferralStatus
 from domain.referral import DECIDED
-from projections.imd import LsoaDeprivation, lsoas_in_districts
+from projections.imd import LsoaDeprivation, lsoa_count, lsoas_in_districts
 from workers import seed_names as v
 from workers.runtime import Runtime
 
@@ -82,25 +81,33 @@ class _Plan:
     close_note: str
 
 
+class Accounts(Protocol):
+    """Where users are kept. The ``api.accounts`` module is one: pass the module itself.
+
+    Workers do not import the web API, so the caller hands its user accounts in.
+    """
+
+    def list_users(self, engine: Engine) -> Sequence[Any]:
+        """Every user, each with ``username`` and ``id``."""
+        ...
+
+    def add_user(
+        self, engine: Engine, username: str, full_name: str, role: Any, password: str
+    ) -> Any:
+        """Add a user (``role`` a role value such as "coordinator"); returns it, with ``id``."""
+        ...
+
+
 def ensure_users(
-    engine: Engine, wanted: list[tuple[str, str, Role]], password: str
+    accounts: Accounts, engine: Engine, wanted: list[tuple[str, str, v.Role]], password: str
 ) -> tuple[dict[str, UUID], int]:
     """Ids of the wanted users by username, adding those missing; returns (ids, how many added)."""
-    service_metadata.create_all(engine)
-    with engine.connect() as conn:
-        ids = {row.username: row.id for row in conn.execute(select(users.c.username, users.c.id))}
+    ids: dict[str, UUID] = {u.username: u.id for u in accounts.list_users(engine)}
     added = 0
     for username, full_name, role in wanted:
-        if username in ids:
-            continue
-        try:
-            ids[username] = add_user(engine, username, full_name, role, password).id
+        if username not in ids:
+            ids[username] = accounts.add_user(engine, username, full_name, role, password).id
             added += 1
-        except UsernameTaken:  # added concurrently: read it back
-            with engine.connect() as conn:
-                ids[username] = conn.execute(
-                    select(users.c.id).where(users.c.username == username)
-                ).scalar_one()
     return ids, added
 
 
@@ -111,11 +118,13 @@ def seed_population(
     seed: int,
     start: date,
     end: date,
+    accounts: Accounts,
     progress: Callable[[int], None] | None = None,
     password: str = DEFAULT_PASSWORD,
 ) -> SeedSummary:
     """Record ``people`` synthetic people, each with one referral received in [start, end].
 
+    ``accounts`` keeps the seed users (pass ``api.accounts``; its tables must exist).
     ``progress`` is called with the number of people done so far after each one.
     """
     now = datetime.now(UTC)
@@ -126,7 +135,8 @@ def seed_population(
     if start > now.date():
         raise ValueError(f"start ({start}) is in the future")
     lsoas = _lsoas_by_district(runtime)
-    ids, added = ensure_users(runtime.engine, v.seed_users(runtime.settings.districts), password)
+    wanted = v.seed_users(runtime.settings.districts)
+    ids, added = ensure_users(accounts, runtime.engine, wanted, password)
     rng = random.Random(seed)
     plans = _plans(rng, lsoas, people, start, min(end, now.date()), now)
     spare = random.Random(f"lac-seed-{seed}-spare-nhs-numbers")
@@ -153,11 +163,15 @@ def _lsoas_by_district(runtime: Runtime) -> dict[str, list[LsoaDeprivation]]:
         key = lsoa.district_name if lsoa.district_name in by_district else lsoa.district_code
         by_district[key].append(lsoa)
     found = {d: rows for d, rows in by_district.items() if rows}
+    if lsoa_count(runtime.engine) == 0:
+        raise SeedError(
+            "no deprivation reference data: load the IMD file first with "
+            "`lac imd load FILE` or set LAC_IMD_FILE"
+        )
     if not found:
         raise SeedError(
-            "no LSOAs for the configured districts "
-            f"({', '.join(districts)}): load the IMD file first with `lac imd load FILE` "
-            "or set LAC_IMD_FILE"
+            f"none of the configured districts ({', '.join(districts)}) is in the loaded "
+            "IMD data: check LAC_DISTRICTS against its district names or codes"
         )
     return found
 
@@ -247,7 +261,7 @@ def _plan(
         decided_at=decided,
         decision=decision,
         closed_at=closed if close and outcome in DECIDED and closed <= now else None,
-        close_note=close_note,
+        close_note=close_note if outcome is ReferralStatus.ACCEPTED else v.CLOSED_UNACCEPTED,
     )
 
 

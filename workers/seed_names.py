@@ -11,14 +11,24 @@ import random
 import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
-from api.roles import Role
 from domain.nhs_number import check_digit
 from domain.person import PersonDetails
 from domain.reference import ReferralSource
 
 SOCIAL_WORKERS = ("social.worker1", "social.worker2")
 DEVICE_OFFICER = "device.officer"
+
+
+class Role(StrEnum):
+    """The roles seed users have; the same values as the API's roles (workers don't import it)."""
+
+    COORDINATOR = "coordinator"
+    SOCIAL_WORKER = "social_worker"
+    DEVICE_OFFICER = "device_officer"
+    EVALUATOR = "evaluator"
+    ADMIN = "admin"
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -177,6 +187,7 @@ REDIRECTS = {
     ),
     "devices": ("Local Area Coordination", "Library digital skills sessions"),
 }
+CLOSED_UNACCEPTED = "No further action after the decision"
 CLOSE_NOTES = {
     "lac": (
         "What mattered has been achieved; connected to local groups",

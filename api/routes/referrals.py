@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from dataclasses import fields
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
@@ -11,7 +13,6 @@ from fastapi.responses import JSONResponse
 from api.accounts import User, get_user
 from api.commands import execute, existing
 from api.deps import Caught_up, CurrentUser, RuntimeDep, ensure, require
-from api.errors import field_error
 from api.roles import Role
 from api.schemas import (
     Accept,
@@ -24,9 +25,11 @@ from api.schemas import (
     ReferralsPage,
 )
 from domain.application import Recorded as DomainRecorded
+from domain.errors import InvalidField
+from domain.person import PersonDetails
 from domain.reference import Programme, ReferralSource, ReferralStatus
+from domain.referral import Referral
 from projections import queries
-from workers.runtime import Runtime
 
 router = APIRouter(prefix="/referrals", tags=["referrals"])
 
@@ -42,12 +45,16 @@ def make_referral(
     if body.person is not None:
         ensure(user, "person.register")
 
+    referred: dict[str, object] = {}
+
     def command(new_id: uuid.UUID | None) -> DomainRecorded:
         found = existing(runtime, new_id)
         if found is not None:
+            referred["person_id"] = str(runtime.app.get_referral(found.id).person_id)
             return found
         if body.person is None:
             assert body.person_id is not None
+            referred["person_id"] = str(body.person_id)
             return runtime.app.make_referral(
                 body.person_id,
                 body.programme,
@@ -60,24 +67,25 @@ def make_referral(
                 occurred_at=body.occurred_at,
             )
         person_id = uuid.uuid5(new_id, "person") if new_id else None
-        _, referral = runtime.app.register_and_refer(
-            body.person.details(),
-            body.programme,
-            body.source,
-            body.referrer,
-            body.reasons,
-            body.consent_to_share,
-            user.id,
-            person_id=person_id,
-            referral_id=new_id,
-            occurred_at=body.occurred_at or body.person.occurred_at,
-        )
+        try:
+            person, referral = runtime.app.register_and_refer(
+                body.person.details(),
+                body.programme,
+                body.source,
+                body.referrer,
+                body.reasons,
+                body.consent_to_share,
+                user.id,
+                person_id=person_id,
+                referral_id=new_id,
+                occurred_at=body.occurred_at or body.person.occurred_at,
+            )
+        except InvalidField as error:
+            raise _in_person(error) from None
+        referred["person_id"] = str(person.id)
         return referral
 
-    def person_of(recorded: DomainRecorded) -> dict[str, object]:
-        return {"person_id": str(runtime.app.get_referral(recorded.id).person_id)}
-
-    return execute(request, runtime, user, body, command, status_code=201, extra=person_of)
+    return execute(request, runtime, user, body, command, status_code=201, extra=lambda _: referred)
 
 
 @router.get("/inbox", response_model=ReferralsPage, dependencies=[Caught_up])
@@ -138,6 +146,16 @@ def read_referral(
     return ReferralRead(**row)
 
 
+PERSON_FIELDS = frozenset(f.name for f in fields(PersonDetails))
+
+
+def _in_person(error: InvalidField) -> InvalidField:
+    """A person's field error, located inside `person` in the referral body."""
+    if error.field in PERSON_FIELDS:
+        return InvalidField(f"person.{error.field}", error.message)
+    return error
+
+
 def _may_see(user: User, row: dict[str, Any]) -> bool:
     """Social workers see the referrals they made; officers see their own programme's."""
     if user.role is Role.SOCIAL_WORKER:
@@ -147,10 +165,13 @@ def _may_see(user: User, row: dict[str, Any]) -> bool:
     return bool(row["programme"] == Programme.LAC.value)
 
 
-def _decider(runtime: Runtime, user: User, referral_id: uuid.UUID) -> Programme:
-    programme = runtime.app.get_referral(referral_id).programme
-    ensure(user, f"referral.decide.{programme.value}")
-    return programme
+def _may_decide(user: User) -> Callable[[Referral], None]:
+    """Checks, on the referral as loaded for the step, that the user decides its programme."""
+
+    def check(referral: Referral) -> None:
+        ensure(user, f"referral.decide.{referral.programme.value}")
+
+    return check
 
 
 @router.post("/{referral_id}/accept", response_model=Recorded)
@@ -162,18 +183,25 @@ def accept_referral(
     user: CurrentUser,
 ) -> JSONResponse:
     """Accept and assign; 409 if it was already decided (by you or someone else)."""
-    programme = _decider(runtime, user, referral_id)
     assignee = body.coordinator_id or user.id
-    found = get_user(runtime.engine, assignee)
-    if found is None or not found.active or found.role is not ASSIGNEE_ROLE[programme]:
-        role = ASSIGNEE_ROLE[programme].value.replace("_", " ")
-        return field_error("coordinator_id", f"must be an active {role}")
+
+    def check(referral: Referral) -> None:
+        _may_decide(user)(referral)
+        role = ASSIGNEE_ROLE[referral.programme]
+        found = user if assignee == user.id else get_user(runtime.engine, assignee)
+        if found is None or not found.active or found.role is not role:
+            raise InvalidField(
+                "coordinator_id", f"must be an active {role.value.replace('_', ' ')}"
+            )
+
     return execute(
         request,
         runtime,
         user,
         body,
-        lambda _: runtime.app.accept_referral(referral_id, assignee, user.id, body.occurred_at),
+        lambda _: runtime.app.accept_referral(
+            referral_id, assignee, user.id, body.occurred_at, authorise=check
+        ),
     )
 
 
@@ -185,13 +213,14 @@ def decline_referral(
     runtime: RuntimeDep,
     user: CurrentUser,
 ) -> JSONResponse:
-    _decider(runtime, user, referral_id)
     return execute(
         request,
         runtime,
         user,
         body,
-        lambda _: runtime.app.decline_referral(referral_id, body.reason, user.id, body.occurred_at),
+        lambda _: runtime.app.decline_referral(
+            referral_id, body.reason, user.id, body.occurred_at, authorise=_may_decide(user)
+        ),
     )
 
 
@@ -203,14 +232,18 @@ def redirect_referral(
     runtime: RuntimeDep,
     user: CurrentUser,
 ) -> JSONResponse:
-    _decider(runtime, user, referral_id)
     return execute(
         request,
         runtime,
         user,
         body,
         lambda _: runtime.app.redirect_referral(
-            referral_id, body.redirected_to, body.note, user.id, body.occurred_at
+            referral_id,
+            body.redirected_to,
+            body.note,
+            user.id,
+            body.occurred_at,
+            authorise=_may_decide(user),
         ),
     )
 
@@ -223,11 +256,12 @@ def close_referral(
     runtime: RuntimeDep,
     user: CurrentUser,
 ) -> JSONResponse:
-    _decider(runtime, user, referral_id)
     return execute(
         request,
         runtime,
         user,
         body,
-        lambda _: runtime.app.close_referral(referral_id, body.note, user.id, body.occurred_at),
+        lambda _: runtime.app.close_referral(
+            referral_id, body.note, user.id, body.occurred_at, authorise=_may_decide(user)
+        ),
     )

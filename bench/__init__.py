@@ -1,0 +1,1 @@
+"""Benchmarks run by hand; each prints ratios measured in one run (tests never time things)."""

@@ -1,0 +1,365 @@
+"""Deprivation reference data (the official IMD 2019 files) and the synthetic population seed."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import math
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from api import accounts
+from api.accounts import list_users, service_metadata
+from api.roles import Role
+from domain.nhs_number import normalise_nhs_number
+from domain.reference import NOTTINGHAMSHIRE_DISTRICTS
+from projections.db import create_tables
+from projections.imd import (
+    DEFAULT_EDITION,
+    LsoaDeprivation,
+    imd_edition,
+    load_imd,
+    load_imd_if_configured,
+    lsoas_in_districts,
+    read_imd_file,
+    read_population_file,
+)
+from projections.tables import people, referrals
+from workers.runtime import Runtime
+from workers.seed import SeedError, SeedSummary, seed_population
+from workers.settings import Settings
+
+DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "imd2019"
+IMD = DATA / "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz"
+POPULATION = DATA / "File_6_-_IoD2019_Population_Denominators.csv.gz"
+START, END = date(2022, 4, 1), date(2023, 3, 31)
+
+pytestmark = pytest.mark.skipif(
+    not IMD.exists(), reason=f"the IMD 2019 reference files are not in {DATA}"
+)
+
+MakeRuntime = Callable[..., Runtime]
+
+
+@pytest.fixture(scope="module")
+def imd_rows() -> list[LsoaDeprivation]:
+    return read_imd_file(IMD)
+
+
+@pytest.fixture(scope="module")
+def notts_imd(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Nottinghamshire's rows as plain (not gzipped) CSV, quoted exactly as published."""
+    path = tmp_path_factory.mktemp("imd") / "notts_imd.csv"
+    with gzip.open(IMD, "rt", encoding="utf-8-sig", newline="") as source:
+        rows = list(csv.reader(source))
+    with path.open("w", encoding="utf-8-sig", newline="") as target:
+        writer = csv.writer(target, lineterminator="\r\n")
+        writer.writerow(rows[0])
+        writer.writerows(r for r in rows[1:] if r[3] in NOTTINGHAMSHIRE_DISTRICTS)
+    return path
+
+
+@pytest.fixture(scope="module")
+def make_runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MakeRuntime]:
+    made: list[Runtime] = []
+
+    def make(**settings: Any) -> Runtime:
+        data_dir = tmp_path_factory.mktemp("lac")
+        runtime = Runtime(
+            Settings(
+                data_dir=data_dir,
+                secret_key="x" * 40,
+                database_url=None,
+                redis_url=None,
+                **{"imd_file": None, "population_file": None, **settings},
+            )
+        )
+        service_metadata.create_all(runtime.engine)
+        create_tables(runtime.engine)
+        made.append(runtime)
+        return runtime
+
+    yield make
+    for runtime in made:
+        runtime.close()
+
+
+def seeded(make_runtime: MakeRuntime, notts_imd: Path, seed: int) -> tuple[Runtime, SeedSummary]:
+    runtime = make_runtime()
+    load_imd(runtime.engine, notts_imd, POPULATION)
+    summary = seed_population(
+        runtime, people=60, seed=seed, start=START, end=END, accounts=accounts
+    )
+    runtime.catch_up()
+    return runtime, summary
+
+
+@pytest.fixture(scope="module")
+def first(make_runtime: MakeRuntime, notts_imd: Path) -> tuple[Runtime, SeedSummary]:
+    return seeded(make_runtime, notts_imd, 7)
+
+
+def population(runtime: Runtime) -> list[tuple[Any, ...]]:
+    query = select(people.c.name, people.c.nhs_number, people.c.lsoa_code, people.c.district)
+    with runtime.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(query.order_by(people.c.registered_at))]
+
+
+def referral_rows(runtime: Runtime) -> list[Any]:
+    query = select(referrals, people.c.district, people.c.date_of_birth).join(
+        people, people.c.id == referrals.c.person_id
+    )
+    with runtime.engine.connect() as conn:
+        return list(conn.execute(query))
+
+
+# reading the official files -------------------------------------------------------------
+
+
+def test_the_imd_file_holds_every_lsoa_in_england(imd_rows: list[LsoaDeprivation]) -> None:
+    assert len(imd_rows) == 32_844
+    notts = Counter(
+        r.district_name for r in imd_rows if r.district_name in NOTTINGHAMSHIRE_DISTRICTS
+    )
+    assert sum(notts.values()) == 497
+    assert set(notts) == set(NOTTINGHAMSHIRE_DISTRICTS)
+    assert notts["Mansfield"] == 67
+
+
+def test_ranks_quoted_with_thousands_separators_are_numbers(
+    imd_rows: list[LsoaDeprivation],
+) -> None:
+    city = imd_rows[0]
+    assert (city.lsoa_code, city.lsoa_name) == ("E01000001", "City of London 001A")
+    assert (city.district_code, city.district_name) == ("E09000001", "City of London")
+    assert (city.imd_rank, city.imd_decile) == (29_199, 9)
+    ranks = [r.imd_rank for r in imd_rows]
+    assert (min(ranks), max(ranks)) == (1, 32_844)  # a few equal scores share a rank
+    assert sum(rank > 999 for rank in ranks) > 31_000  # all of these were quoted "1,000" on
+
+
+def test_quintile_is_the_decile_halved_and_rounded_up(imd_rows: list[LsoaDeprivation]) -> None:
+    assert all(r.quintile == math.ceil(r.imd_decile / 2) for r in imd_rows)
+    lsoa = imd_rows[0]
+    quintiles = [
+        LsoaDeprivation(**{**_fields(lsoa), "imd_decile": d}).quintile for d in range(1, 11)
+    ]
+    assert quintiles == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+
+
+def _fields(lsoa: LsoaDeprivation) -> dict[str, Any]:
+    return {name: getattr(lsoa, name) for name in LsoaDeprivation.__dataclass_fields__}
+
+
+def test_population_file_gives_each_lsoa_its_mid_2015_population() -> None:
+    found = read_population_file(POPULATION)
+    assert len(found) == 32_844
+    assert found["E01000001"] == 1296
+    assert all(value > 0 for value in found.values())
+
+
+def test_plain_csv_reads_like_the_gzipped_file(notts_imd: Path) -> None:
+    rows = read_imd_file(notts_imd)
+    assert len(rows) == 497
+    assert {r.district_name for r in rows} == set(NOTTINGHAMSHIRE_DISTRICTS)
+
+
+def test_a_file_of_another_shape_is_refused_naming_the_missing_column(tmp_path: Path) -> None:
+    with pytest.raises(
+        ValueError, match=r"missing column 'Index of Multiple Deprivation \(IMD\) Rank'"
+    ) as error:
+        read_imd_file(POPULATION)
+    assert POPULATION.name in str(error.value)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("LSOA code (2011),Total population\nE01000001,1296\n")
+    with pytest.raises(ValueError, match=r"bad\.csv: missing column 'LSOA name"):
+        read_imd_file(bad)
+    with pytest.raises(ValueError, match="missing column 'Total population"):
+        read_population_file(IMD)
+
+
+def test_bad_values_are_refused_with_the_line(tmp_path: Path) -> None:
+    header = (
+        "LSOA code (2011),LSOA name (2011),Local Authority District code (2019),"
+        "Local Authority District name (2019),Index of Multiple Deprivation (IMD) Rank,"
+        "Index of Multiple Deprivation (IMD) Decile\n"
+    )
+    path = tmp_path / "imd.csv"
+    path.write_text(
+        header + 'E01000001,A,E09000001,City,"29,199",9\nE01000002,B,E09000001,City,n/a,9\n'
+    )
+    with pytest.raises(ValueError, match="line 3: IMD Rank is not a number: 'n/a'"):
+        read_imd_file(path)
+    path.write_text(header + "E01000001,A,E09000001,City,5,11\n")
+    with pytest.raises(ValueError, match="line 2: IMD Decile 11 is not 1-10"):
+        read_imd_file(path)
+    path.write_text(header + "W01000001,A,W06000001,Anglesey,5,1\n")
+    with pytest.raises(ValueError, match="line 2: 'W01000001' is not an English LSOA code"):
+        read_imd_file(path)
+    path.write_text(header)
+    with pytest.raises(ValueError, match="no LSOA rows"):
+        read_imd_file(path)
+    path.write_bytes(header.encode() + b"E01000001,Caf\xe9,E09000001,City,5,1\n")
+    with pytest.raises(ValueError, match="not a UTF-8 CSV file"):
+        read_imd_file(path)
+
+
+# the reference table --------------------------------------------------------------------
+
+
+def test_load_imd_replaces_the_table_and_districts_filter_it(make_runtime: MakeRuntime) -> None:
+    runtime = make_runtime()
+    assert imd_edition(runtime.engine) is None
+    assert load_imd(runtime.engine, IMD, POPULATION) == 32_844
+    assert imd_edition(runtime.engine) == DEFAULT_EDITION
+    mansfield = lsoas_in_districts(runtime.engine, ["Mansfield"])
+    assert len(mansfield) == 67
+    assert {r.district_name for r in mansfield} == {"Mansfield"}
+    assert all(r.population and r.population > 500 for r in mansfield)
+    assert len(lsoas_in_districts(runtime.engine, NOTTINGHAMSHIRE_DISTRICTS)) == 497
+    by_code = lsoas_in_districts(runtime.engine, [mansfield[0].district_code])
+    assert by_code == mansfield
+
+    assert load_imd(runtime.engine, IMD, edition="IoD 2019 (reloaded)") == 32_844
+    assert imd_edition(runtime.engine) == "IoD 2019 (reloaded)"
+    assert lsoas_in_districts(runtime.engine, ["Mansfield"])[0].population is None
+
+
+def test_load_imd_if_configured_loads_once(make_runtime: MakeRuntime) -> None:
+    assert load_imd_if_configured(make_runtime()) == 0
+    runtime = make_runtime(imd_file=IMD, population_file=POPULATION)
+    assert load_imd_if_configured(runtime) == 32_844
+    assert load_imd_if_configured(runtime) == 0
+    assert len(lsoas_in_districts(runtime.engine, ["Gedling"])) == 77
+
+
+# the synthetic population ---------------------------------------------------------------
+
+
+def test_seeding_needs_the_deprivation_data(make_runtime: MakeRuntime) -> None:
+    with pytest.raises(SeedError, match="lac imd load"):
+        seed_population(make_runtime(), people=5, seed=1, start=START, end=END, accounts=accounts)
+
+
+def test_the_same_seed_gives_the_same_population(
+    make_runtime: MakeRuntime, notts_imd: Path, first: tuple[Runtime, SeedSummary]
+) -> None:
+    runtime, summary = first
+    again, again_summary = seeded(make_runtime, notts_imd, 7)
+    assert summary == again_summary
+    assert summary.people == summary.referrals == 60
+    assert population(runtime) == population(again)
+    assert len(population(runtime)) == 60
+    statuses = sorted((r.id, r.status, r.received_at) for r in referral_rows(runtime))
+    assert statuses == sorted((r.id, r.status, r.received_at) for r in referral_rows(again))
+
+
+def test_another_seed_gives_another_population(
+    make_runtime: MakeRuntime, notts_imd: Path, first: tuple[Runtime, SeedSummary]
+) -> None:
+    other, _ = seeded(make_runtime, notts_imd, 8)
+    assert population(other) != population(first[0])
+    names = {row[0] for row in population(first[0])}
+    assert names != {row[0] for row in population(other)}
+
+
+def test_seeded_people_are_valid_and_live_in_their_district(
+    first: tuple[Runtime, SeedSummary],
+) -> None:
+    runtime, _ = first
+    rows = population(runtime)
+    numbers = [nhs for _, nhs, _, _ in rows if nhs]
+    assert len(numbers) >= 45
+    assert all(normalise_nhs_number(n) == n and n.startswith("999") for n in numbers)
+    assert len(set(numbers)) == len(numbers)
+    district_of = {
+        r.lsoa_code: r.district_name
+        for r in lsoas_in_districts(runtime.engine, NOTTINGHAMSHIRE_DISTRICTS)
+    }
+    assert all(district_of[lsoa] == district for _, _, lsoa, district in rows)
+    assert len({district for *_, district in rows}) >= 5
+    person_id = runtime.app.find_by_nhs_number(numbers[0])
+    assert person_id is not None
+    assert runtime.app.get_person(person_id).nhs_number == numbers[0]
+
+
+def test_nothing_is_dated_in_the_future_and_decisions_follow_referrals(
+    first: tuple[Runtime, SeedSummary],
+) -> None:
+    runtime, summary = first
+    now = datetime.now(UTC)
+    rows = referral_rows(runtime)
+    assert summary.first_date is not None and summary.last_date is not None
+    assert START <= summary.first_date <= summary.last_date <= END
+    for row in rows:
+        assert START <= row.received_at.date() <= END
+        assert row.date_of_birth < row.received_at.date()
+        if row.decided_at is not None:
+            assert row.received_at < row.decided_at <= now
+        if row.closed_at is not None:
+            assert row.decided_at < row.closed_at <= now
+    statuses = Counter(r.status for r in rows)
+    assert statuses["accepted"] + statuses["closed"] > 30
+    assert set(statuses) <= {"received", "accepted", "declined", "redirected", "closed"}
+
+
+def test_referrals_are_decided_by_the_right_people(first: tuple[Runtime, SeedSummary]) -> None:
+    runtime, summary = first
+    assert summary.users == 12
+    users = {u.id: u for u in list_users(runtime.engine)}
+    by_name = {u.username: u for u in users.values()}
+    assert by_name["coordinator.mansfield"].role is Role.COORDINATOR
+    assert by_name["coordinator.newark-and-sherwood"].role is Role.COORDINATOR
+    assert by_name["device.officer"].role is Role.DEVICE_OFFICER
+    for row in referral_rows(runtime):
+        if row.decided_by is None:
+            continue
+        decider = users[row.decided_by]
+        if row.programme == "devices":
+            assert decider.username == "device.officer"
+            assert users[row.referred_by].role is Role.SOCIAL_WORKER
+        else:
+            assert decider.full_name == f"{row.district} Coordinator"
+        if row.coordinator_id is not None:
+            assert row.coordinator_id == row.decided_by
+
+
+def test_seeding_again_with_the_same_seed_adds_nobody(first: tuple[Runtime, SeedSummary]) -> None:
+    runtime, _ = first
+    done: list[int] = []
+    summary = seed_population(
+        runtime, people=60, seed=7, start=START, end=END, accounts=accounts, progress=done.append
+    )
+    assert (summary.people, summary.users) == (0, 0)
+    assert done == list(range(1, 61))
+    runtime.catch_up()
+    assert len(population(runtime)) == 60
+
+
+def test_a_window_ending_in_the_future_records_nothing_after_now(
+    make_runtime: MakeRuntime, notts_imd: Path
+) -> None:
+    runtime = make_runtime()
+    load_imd(runtime.engine, notts_imd)
+    today = datetime.now(UTC).date()
+    summary = seed_population(
+        runtime,
+        people=40,
+        seed=3,
+        start=today - timedelta(days=10),
+        end=today + timedelta(days=30),
+        accounts=accounts,
+    )
+    assert summary.last_date is not None and summary.last_date <= today
+    runtime.catch_up()
+    now = datetime.now(UTC)
+    for row in referral_rows(runtime):
+        assert row.received_at <= now
+        assert row.decided_at is None or row.decided_at <= now
+        assert row.closed_at is None or row.closed_at <= now
