@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from api.accounts import User, get_user
 from api.commands import execute, existing
 from api.deps import Caught_up, CurrentUser, RuntimeDep, ensure, require
-from api.roles import Role
+from api.roles import Role, allowed
 from api.schemas import (
     Accept,
     Close,
@@ -166,7 +166,13 @@ def _may_see(user: User, row: dict[str, Any]) -> bool:
 
 
 def _may_decide(user: User) -> Callable[[Referral], None]:
-    """Checks, on the referral as loaded for the step, that the user decides its programme."""
+    """Checks, on the referral as loaded for the step, that the user decides its programme.
+
+    A role that decides no programme at all is refused before anything is loaded, so that
+    the answer (403 or 404) never tells it whether a referral exists.
+    """
+    if not any(allowed(user.role, f"referral.decide.{p.value}") for p in Programme):
+        ensure(user, "referral.decide")
 
     def check(referral: Referral) -> None:
         ensure(user, f"referral.decide.{referral.programme.value}")
@@ -185,8 +191,10 @@ def accept_referral(
     """Accept and assign; 409 if it was already decided (by you or someone else)."""
     assignee = body.coordinator_id or user.id
 
+    may_decide = _may_decide(user)
+
     def check(referral: Referral) -> None:
-        _may_decide(user)(referral)
+        may_decide(referral)
         role = ASSIGNEE_ROLE[referral.programme]
         found = user if assignee == user.id else get_user(runtime.engine, assignee)
         if found is None or not found.active or found.role is not role:

@@ -275,3 +275,16 @@ def test_the_brief_rules_hold() -> None:
     assert granted("referral.decide.lac") == {Role.COORDINATOR}
     assert granted("referral.decide.devices") == {Role.DEVICE_OFFICER}
     assert granted("users.manage") == {Role.ADMIN}
+
+
+@pytest.mark.parametrize("step", ["accept", "decline", "redirect", "close"])
+def test_roles_that_decide_nothing_cannot_tell_whether_a_referral_exists(
+    api: Api, step: str
+) -> None:
+    made = api.refer()
+    body = {"decline": {"reason": "no"}, "redirect": {"redirected_to": "Housing"}}.get(step, {})
+    for role in ("evaluator", "admin", "social_worker"):
+        known = api.post(role, f"/referrals/{made['id']}/{step}", body)
+        unknown = api.post(role, f"/referrals/{uuid.uuid4()}/{step}", body)
+        assert known.status_code == unknown.status_code == 403
+        assert known.json() == unknown.json()
