@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from api import errors
 from api.accounts import service_metadata
@@ -37,7 +38,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         if runtime is None:
             rt.close()
 
-    app = FastAPI(
+    # Swagger UI and ReDoc served from files inside the package: nothing loads from a CDN.
+    app = FastAPIOffline(
         title="Local Area Coordination", description=DESCRIPTION, version="0.1.0", lifespan=lifespan
     )
     errors.install(app)

@@ -69,3 +69,13 @@ def test_openapi_and_docs_are_served(api: Api) -> None:
     assert docs.status_code == 200
     assert "text/html" in docs.headers["content-type"]
     assert "/openapi.json" in docs.text
+
+
+def test_docs_pages_load_nothing_from_outside(api: Api) -> None:
+    for page in ("/docs", "/redoc"):
+        html = api.client.get(page).text
+        assert "cdn." not in html and "unpkg" not in html and "https://" not in html
+    docs = api.client.get("/docs").text
+    assert "/static-offline-docs/swagger-ui-bundle.js" in docs
+    script = api.client.get("/static-offline-docs/swagger-ui-bundle.js")
+    assert script.status_code == 200 and len(script.content) > 100_000
