@@ -37,6 +37,8 @@ users = Table(
     Column("role", String(20), nullable=False),
     Column("password_hash", String(200), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
+    # A coordinator's team district: they see their own caseload and their team's.
+    Column("district", String(60)),
     Column("created_at", UTCDateTime(), nullable=False),
 )
 
@@ -58,16 +60,24 @@ class User:
     full_name: str
     role: Role
     active: bool
+    district: str | None = None
 
 
 def _user(row: Any) -> User:
-    return User(row.id, row.username, row.full_name, Role(row.role), row.active)
+    return User(row.id, row.username, row.full_name, Role(row.role), row.active, row.district)
 
 
-def add_user(engine: Engine, username: str, full_name: str, role: Role, password: str) -> User:
+def add_user(
+    engine: Engine,
+    username: str,
+    full_name: str,
+    role: Role,
+    password: str,
+    district: str | None = None,
+) -> User:
     if len(password) < MIN_PASSWORD:
         raise ValueError(f"password must be at least {MIN_PASSWORD} characters")
-    user = User(uuid.uuid4(), username.strip().lower(), full_name.strip(), role, True)
+    user = User(uuid.uuid4(), username.strip().lower(), full_name.strip(), role, True, district)
     try:
         with engine.begin() as conn:
             conn.execute(
@@ -78,6 +88,7 @@ def add_user(engine: Engine, username: str, full_name: str, role: Role, password
                     role=role.value,
                     password_hash=hasher.hash(password),
                     active=True,
+                    district=district,
                     created_at=datetime.now(UTC),
                 )
             )

@@ -69,7 +69,7 @@ def _users(args: argparse.Namespace) -> int:
     if args.users_command == "list":
         return list_users_command()
     password = args.password or getpass.getpass("Password (12 characters or more): ")
-    return add_user_command(args.username, args.name, args.role, password)
+    return add_user_command(args.username, args.name, args.role, password, args.district)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -118,6 +118,7 @@ def _users_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     p.add_argument("--name", required=True, help="full name")
     p.add_argument("--password", help="prompted for when not given")
+    p.add_argument("--district", help="a coordinator's team district")
     p.set_defaults(run=_users)
     users_sub.add_parser("list", help="list users").set_defaults(run=_users)
 

@@ -69,10 +69,14 @@ def rebuild_command(names: list[str]) -> int:
     return 0
 
 
-def add_user_command(username: str, full_name: str, role: str, password: str) -> int:
+def add_user_command(
+    username: str, full_name: str, role: str, password: str, district: str | None = None
+) -> int:
     runtime = _runtime()
     try:
-        user = add_user(runtime.engine, username, full_name, Role(role), password)
+        if district is not None and district not in runtime.settings.districts:
+            raise ValueError(f"unknown district {district!r}")
+        user = add_user(runtime.engine, username, full_name, Role(role), password, district)
     except (ValueError, UsernameTaken) as error:
         console.print(f"[red]not added:[/red] {error}")
         return 1

@@ -173,6 +173,7 @@ class UserCreate(Strict):
     full_name: str = Field(min_length=1, max_length=200)
     role: Literal["coordinator", "social_worker", "device_officer", "evaluator", "admin"]
     password: str = Field(min_length=12, max_length=200)
+    district: str | None = Field(None, max_length=60, description="A coordinator's team district")
 
 
 class UserRead(BaseModel):
@@ -181,6 +182,7 @@ class UserRead(BaseModel):
     full_name: str
     role: str
     active: bool
+    district: str | None = None
 
 
 class Token(BaseModel):

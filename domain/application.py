@@ -14,6 +14,8 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import JSONTranscoder, Mapper
 
+from domain.casework import CaseworkCommands
+from domain.codes import CASEWORK_ENUMS, SupportLevel
 from domain.errors import DuplicatePerson, InvalidField, RecordNotFound
 from domain.keys import RecorderKeyStore
 from domain.person import NhsNumberClaim, Person, PersonDetails
@@ -42,7 +44,7 @@ class Recorded:
     position: int
 
 
-class LacApplication(Application[UUID]):
+class LacApplication(CaseworkCommands, Application[UUID]):
     """Records people and referrals; every personal field sealed under the person's key."""
 
     name = "lac"
@@ -76,7 +78,7 @@ class LacApplication(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
-        for enum_cls in (Programme, ReferralSource, ReferralStatus):
+        for enum_cls in (Programme, ReferralSource, ReferralStatus, *CASEWORK_ENUMS):
             transcoder.register(enum_transcoding(enum_cls))
 
     @property
@@ -286,12 +288,23 @@ class LacApplication(Application[UUID]):
         occurred_at: datetime | None = None,
         authorise: Authorise | None = None,
     ) -> Recorded:
-        return self._step(
-            referral_id,
-            authorise,
-            occurred_at,
-            lambda r, when: r.accept(coordinator_id, actor_id, when),
-        )
+        """Accept and assign; a LAC referral opens (or reopens) the person's involvement."""
+
+        def accept(referral: Referral, when: datetime) -> list[Any]:
+            referral.accept(coordinator_id, actor_id, when)
+            if referral.programme is not Programme.LAC:
+                return []
+            involvement = self._opened(
+                referral.person_id,
+                coordinator_id,
+                SupportLevel.INTRODUCTORY,
+                actor_id,
+                referral.id,
+                when,
+            )
+            return [involvement] if involvement is not None else []
+
+        return self._step(referral_id, authorise, occurred_at, accept)
 
     def decline_referral(
         self,
@@ -338,14 +351,14 @@ class LacApplication(Application[UUID]):
         referral_id: UUID,
         authorise: Authorise | None,
         occurred_at: datetime | None,
-        step: Callable[[Referral, datetime], None],
+        step: Callable[[Referral, datetime], list[Any] | None],
     ) -> Recorded:
-        """Load once, let the caller check who may act on it, take the step, save."""
+        """Load once, let the caller check who may act on it, take the step, save it all."""
         referral = self.get_referral(referral_id)
         if authorise is not None:
             authorise(referral)
-        step(referral, self._when(occurred_at, referral.received_at))
-        return Recorded(referral.id, referral.version, self._saved(referral))
+        also = step(referral, self._when(occurred_at, referral.received_at)) or []
+        return Recorded(referral.id, referral.version, self._saved(referral, *also))
 
     def get_referral(self, referral_id: UUID) -> Referral:
         referral: Referral = self._get(Referral, "referral", referral_id)

@@ -45,3 +45,11 @@ class RecordNotFound(DomainError):
         super().__init__(f"no {record} with id {record_id}")
         self.record = record
         self.record_id = record_id
+
+
+class NoInvolvement(DomainError):
+    """Casework for a person who has no involvement yet."""
+
+    def __init__(self, person_id: UUID) -> None:
+        super().__init__(f"person {person_id} has no involvement: open one first")
+        self.person_id = person_id

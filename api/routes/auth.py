@@ -18,6 +18,7 @@ from api.accounts import (
 from api.deps import CurrentUser, RuntimeDep, require
 from api.roles import Role
 from api.schemas import Token, UserCreate, UserRead
+from domain.errors import InvalidField
 
 router = APIRouter(tags=["auth"])
 
@@ -49,8 +50,15 @@ def create_user(
     _admin: Annotated[User, Depends(require("users.manage"))],
 ) -> UserRead:
     try:
+        if body.district is not None and body.district not in runtime.settings.districts:
+            raise InvalidField("district", f"unknown district {body.district!r}")
         user = add_user(
-            runtime.engine, body.username, body.full_name, Role(body.role), body.password
+            runtime.engine,
+            body.username,
+            body.full_name,
+            Role(body.role),
+            body.password,
+            body.district,
         )
     except UsernameTaken:
         raise HTTPException(status.HTTP_409_CONFLICT, "that username is taken") from None
@@ -78,4 +86,5 @@ def _fields(user: User) -> dict[str, object]:
         "full_name": user.full_name,
         "role": user.role.value,
         "active": user.active,
+        "district": user.district,
     }

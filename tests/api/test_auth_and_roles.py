@@ -54,6 +54,7 @@ def test_sign_in_gives_an_expiring_bearer_token_and_me_shows_the_role(api: Api) 
         "full_name": "Social Worker",
         "role": "social_worker",
         "active": True,
+        "district": None,
     }
 
 
