@@ -10,7 +10,17 @@ from fastapi_offline import FastAPIOffline
 
 from api import errors
 from api.accounts import service_metadata
-from api.routes import auth, people, referrals, system
+from api.routes import (
+    assets,
+    auth,
+    casework_read,
+    contacts,
+    involvements,
+    outcomes,
+    people,
+    referrals,
+    system,
+)
 from projections.db import create_tables
 from projections.imd import load_imd_if_configured
 from workers.runtime import Runtime
@@ -43,6 +53,17 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         title="Local Area Coordination", description=DESCRIPTION, version="0.1.0", lifespan=lifespan
     )
     errors.install(app)
-    for router in (system.router, auth.router, people.router, referrals.router):
+    routers = (
+        system.router,
+        auth.router,
+        people.router,
+        referrals.router,
+        involvements.router,
+        contacts.router,
+        outcomes.router,
+        assets.router,
+        casework_read.router,
+    )
+    for router in routers:
         app.include_router(router)
     return app

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     population_file: Path | None = None
     queue: str = "lac"
     sweep_seconds: float = Field(5.0, gt=0)
+    no_contact_days: int = Field(42, ge=1, le=365, description="Flag people not seen for this long")
     wait_timeout_seconds: float = Field(10.0, gt=0, le=60)
     db_pool_size: int = Field(10, ge=1, le=100)
     db_lock_timeout_seconds: int = Field(5, ge=1)
