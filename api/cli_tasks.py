@@ -148,6 +148,24 @@ def _seed(runtime: Runtime, people: int, seed: int, start: date, end: date) -> N
             runtime.catch_up()
 
 
+DEMO_USERS = (
+    ("coordinator.mansfield", "Mansfield Coordinator", Role.COORDINATOR, "Mansfield"),
+    ("social.worker1", "Social Worker One", Role.SOCIAL_WORKER, None),
+    ("device.officer", "Device Scheme Officer", Role.DEVICE_OFFICER, None),
+    ("evaluator", "Performance Evaluator", Role.EVALUATOR, None),
+    ("admin", "System Administrator", Role.ADMIN, None),
+)
+
+
+def _demo_users(runtime: Runtime) -> None:
+    """The demo logins, when there is no seeded population to come with them."""
+    for username, name, role, district in DEMO_USERS:
+        try:
+            add_user(runtime.engine, username, name, role, DEMO_PASSWORD, district)
+        except UsernameTaken:
+            continue
+
+
 def demo_command(people: int, serve: Callable[[argparse.Namespace], int]) -> int:
     """`make run`: a demo population on first start, a login to use, then the server."""
     runtime = _runtime()
@@ -155,6 +173,13 @@ def demo_command(people: int, serve: Callable[[argparse.Namespace], int]) -> int
     try:
         if runtime.app.log_position() == 0:
             _seed(runtime, people, 1, date(2021, 4, 1), date(2023, 3, 31))
+    except (RuntimeError, OSError, ValueError) as error:
+        console.print(f"[yellow]no demo population:[/yellow] {error}")
+        console.print(
+            "Download the English Indices of Deprivation 2019 (File 1 and File 6, CSV) and run "
+            "`lac imd load FILE --population FILE`, then `lac seed`. Starting without it."
+        )
+        _demo_users(runtime)
     finally:
         runtime.close()
     url = f"http://{settings.host}:{settings.port}"

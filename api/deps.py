@@ -31,7 +31,7 @@ def current_user(runtime: RuntimeDep, token: Annotated[str | None, Depends(oauth
     )
     if not token:
         raise unauthorised
-    user_id = read_token(token, runtime.settings.secret())
+    user_id = read_token(token, runtime.settings.token_key())
     user = get_user(runtime.engine, user_id) if user_id else None
     if user is None or not user.active:
         raise unauthorised

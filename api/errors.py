@@ -7,12 +7,20 @@ import logging
 from eventsourcing.persistence import IntegrityError as StaleSave
 from eventsourcing.persistence import OperationalError as StoreUnavailable
 from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from sqlalchemy.exc import OperationalError as ReadModelUnavailable
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from api.idempotency import KeyReused, StillRunning
-from domain.errors import DuplicatePerson, InvalidField, InvalidTransition, RecordNotFound
+from domain.errors import (
+    DuplicatePerson,
+    InvalidField,
+    InvalidTransition,
+    NoInvolvement,
+    RecordNotFound,
+)
 
 log = logging.getLogger("lac.api")
 
@@ -40,10 +48,29 @@ def install(app: FastAPI) -> None:
     def not_found(_: Request, exc: RecordNotFound) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status.HTTP_404_NOT_FOUND)
 
+    @app.exception_handler(NoInvolvement)
+    def no_involvement(_: Request, exc: NoInvolvement) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status.HTTP_409_CONFLICT)
+
     @app.exception_handler(StaleSave)
     def stale(_: Request, _exc: StaleSave) -> JSONResponse:
         detail = "someone else changed this record at the same moment; reload it and try again"
         return JSONResponse({"detail": detail}, status.HTTP_409_CONFLICT)
+
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # Only where and what: echoing the input back would copy personal data into answers
+        # (and, for text that cannot be encoded, into the server log).
+        detail = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        return JSONResponse({"detail": detail}, status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+    @app.exception_handler(DataError)
+    def unstorable(_: Request, _exc: DataError) -> JSONResponse:
+        detail = "a value could not be stored or searched for (e.g. it contains a NUL character)"
+        return JSONResponse({"detail": detail}, status.HTTP_422_UNPROCESSABLE_CONTENT)
 
     @app.exception_handler(KeyReused)
     def key_reused(_: Request, exc: KeyReused) -> JSONResponse:

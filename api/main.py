@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -26,6 +27,8 @@ from projections.imd import load_imd_if_configured
 from workers.runtime import Runtime
 from workers.settings import Settings
 
+log = logging.getLogger("lac.api")
+
 DESCRIPTION = """Event-sourced case and referral system for Local Area Coordination and the
 digital device lending and gifting scheme. Every command answers with its event-log
 `position`; pass it as `min_position` to a query to read your own writes. POST commands
@@ -40,7 +43,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         rt = runtime or Runtime(chosen)
         create_tables(rt.engine, service_metadata)
-        load_imd_if_configured(rt)
+        try:
+            load_imd_if_configured(rt)
+        except (OSError, ValueError) as error:
+            log.warning("deprivation file not loaded: %s", error)
         rt.start_nudger()
         rt.nudge()
         app.state.runtime = rt

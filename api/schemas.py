@@ -6,18 +6,42 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 
 from domain.errors import InvalidField
 from domain.nhs_number import normalise_nhs_number
 from domain.person import PersonDetails
-from domain.reference import Programme, ReferralSource, ReferralStatus
+from domain.reference import (
+    Programme,
+    ReferralSource,
+    ReferralStatus,
+    has_control_characters,
+)
 
 Text = Annotated[str, Field(min_length=1, max_length=1000)]
 
 
 class Strict(BaseModel):
+    """Request bodies: unknown fields refused, text trimmed, control characters refused."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _printable(cls, value: Any) -> Any:
+        if _has_controls(value):
+            raise ValueError("contains control characters (such as NUL) that cannot be kept")
+        return value
+
+
+def _has_controls(value: Any) -> bool:
+    if isinstance(value, str):
+        return has_control_characters(value)
+    if isinstance(value, list | tuple):
+        return any(_has_controls(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_controls(k) or _has_controls(v) for k, v in value.items())
+    return False
 
 
 class PersonCreate(Strict):
@@ -31,7 +55,9 @@ class PersonCreate(Strict):
     phone: str | None = Field(None, max_length=40)
     email: str | None = Field(None, max_length=254)
     sex: Literal["female", "male", "other", "not_stated"] | None = None
-    ethnicity: str | None = Field(None, max_length=60)
+    ethnicity: Literal["asian", "black", "mixed", "white", "other", "not_stated"] | None = Field(
+        None, description="ONS 2021 high-level ethnic group"
+    )
     occurred_at: datetime | None = Field(None, description="When it happened, if not now")
 
     @field_validator("nhs_number")
@@ -61,7 +87,9 @@ class ReferralCreate(Strict):
     source: ReferralSource
     referrer: str | None = Field(None, max_length=300, description="Who referred, if not you")
     reasons: list[Text] = Field(min_length=1, max_length=20)
-    consent_to_share: bool = Field(description="The person agreed to their details being shared")
+    consent_to_share: StrictBool = Field(
+        description="The person agreed to their details being shared"
+    )
     occurred_at: datetime | None = None
 
     @model_validator(mode="after")
@@ -157,7 +185,7 @@ class ReferralsPage(Page):
 
 
 class TimelineEntry(BaseModel):
-    record: Literal["person", "referral"]
+    record: Literal["person", "referral", "involvement", "support_contact", "connection"]
     record_id: UUID
     version: int
     event: str

@@ -1,17 +1,28 @@
-"""A person's timeline, read straight from the event log: every event, who and when."""
+"""A person's timeline, read straight from the event log: every event, who and when.
+
+It covers the person's own record, their referrals, and every casework record that belongs
+to them (involvement, support contacts, connections to community assets)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Literal
 
-from api.accounts import list_users
+from api.accounts import User, list_users
 from api.schemas import TimelineEntry
+from api.scope import may_see_casework
 from domain.person import Person
-from projections import queries
+from projections import casework_queries, queries
 from workers.runtime import Runtime
+
+Record = Literal["person", "referral", "involvement", "support_contact", "connection"]
+CASEWORK_RECORDS: dict[str, Record] = {
+    "involvement": "involvement",
+    "support_contact": "support_contact",
+    "connection": "connection",
+}
 
 HIDDEN = {
     "originator_id",
@@ -37,11 +48,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _entry(record: str, event: Any, names: dict[uuid.UUID, str]) -> TimelineEntry:
+def _entry(record: Record, event: Any, names: dict[uuid.UUID, str]) -> TimelineEntry:
     state = vars(event)
     actor = state.get("actor_id")
     return TimelineEntry(
-        record="person" if record == "person" else "referral",
+        record=record,
         record_id=event.originator_id,
         version=event.originator_version,
         event=type(event).__qualname__,
@@ -53,7 +64,11 @@ def _entry(record: str, event: Any, names: dict[uuid.UUID, str]) -> TimelineEntr
     )
 
 
-def timeline_for(runtime: Runtime, person_id: uuid.UUID) -> list[TimelineEntry]:
+def timeline_for(
+    runtime: Runtime, person_id: uuid.UUID, user: User | None = None
+) -> list[TimelineEntry]:
+    """Every event, oldest first. Given the user, casework records are included only when
+    the person is within their casework scope (their own caseload or their team's)."""
     app = runtime.app
     app.get_person(person_id)  # 404 for an unknown person
     names = {u.id: u.full_name for u in list_users(runtime.engine)}
@@ -62,4 +77,8 @@ def timeline_for(runtime: Runtime, person_id: uuid.UUID) -> list[TimelineEntry]:
     ]
     for referral_id in queries.referral_ids_for(runtime.engine, person_id):
         entries += [_entry("referral", e, names) for e in app.history(referral_id)]
+    if user is None or may_see_casework(runtime, user, person_id):
+        for record_id, kind in casework_queries.record_ids_for(runtime.engine, person_id):
+            record = CASEWORK_RECORDS[kind]
+            entries += [_entry(record, e, names) for e in app.history(record_id)]
     return sorted(entries, key=lambda e: (e.recorded_at, e.record_id.hex, e.version))

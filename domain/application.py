@@ -7,11 +7,13 @@ import hmac
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from enum import Enum
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import IntegrityError as StaleSave
 from eventsourcing.persistence import JSONTranscoder, Mapper
 
 from domain.casework import CaseworkCommands
@@ -31,6 +33,8 @@ from domain.sealing import KeyStore, SealingMapper
 from domain.transcodings import DateAsISO, enum_transcoding
 
 CLOCK_SKEW = timedelta(minutes=5)
+# Nothing this service records happened before the year 2000 (a typo guard, not a rule).
+EARLIEST_YEAR = 1999
 # Called with the loaded referral before a step; raises to refuse (e.g. wrong programme).
 Authorise = Callable[[Referral], None]
 
@@ -78,7 +82,8 @@ class LacApplication(CaseworkCommands, Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
-        for enum_cls in (Programme, ReferralSource, ReferralStatus, *CASEWORK_ENUMS):
+        enums: tuple[type[Enum], ...] = (Programme, ReferralSource, ReferralStatus)
+        for enum_cls in (*enums, *CASEWORK_ENUMS):
             transcoder.register(enum_transcoding(enum_cls))
 
     @property
@@ -110,7 +115,18 @@ class LacApplication(CaseworkCommands, Application[UUID]):
         occurred_at: datetime | None = None,
     ) -> Recorded:
         person, claims = self._new_person(details, actor_id, person_id, self._when(occurred_at))
-        return Recorded(person.id, person.version, self._saved(person, *claims))
+        return Recorded(person.id, person.version, self._save_registration(person, claims))
+
+    def _save_registration(self, person: Person, claims: list[NhsNumberClaim], *more: Any) -> int:
+        """Save; when another registration of the same NHS number won a race, say whose."""
+        try:
+            return self._saved(person, *claims, *more)
+        except StaleSave:
+            number = person.nhs_number
+            existing = self.find_by_nhs_number(number) if number else None
+            if existing is not None and existing != person.id:
+                raise DuplicatePerson(existing) from None
+            raise
 
     def _new_person(
         self, details: PersonDetails, actor_id: UUID, person_id: UUID | None, when: datetime
@@ -152,7 +168,8 @@ class LacApplication(CaseworkCommands, Application[UUID]):
     ) -> Recorded:
         carer = self.get_person(carer_id)
         self.get_person(cares_for_id)
-        carer.link_carer(cares_for_id, relationship, actor_id, self._when(occurred_at))
+        if not carer.link_carer(cares_for_id, relationship, actor_id, self._when(occurred_at)):
+            return Recorded(carer.id, carer.version, self.log_position())
         return Recorded(carer.id, carer.version, self._saved(carer))
 
     def _claims_for(
@@ -248,7 +265,7 @@ class LacApplication(CaseworkCommands, Application[UUID]):
             referral_id,
             when,
         )
-        position = self._saved(person, *claims, referral)
+        position = self._save_registration(person, claims, referral)
         return (
             Recorded(person.id, person.version, position),
             Recorded(referral.id, referral.version, position),
@@ -388,10 +405,14 @@ class LacApplication(CaseworkCommands, Application[UUID]):
             return now
         if occurred_at.tzinfo is None:
             raise InvalidField("occurred_at", "must include a time zone (e.g. 2024-05-01T10:00Z)")
+        if occurred_at.year < EARLIEST_YEAR + 1:  # checked before any time-zone arithmetic
+            raise InvalidField("occurred_at", f"must be in {EARLIEST_YEAR + 1} or later")
         if occurred_at > now + CLOCK_SKEW:
             raise InvalidField("occurred_at", "must not be in the future")
         if not_before is not None and occurred_at < not_before:
-            raise InvalidField("occurred_at", "must not be before the referral was received")
+            raise InvalidField(
+                "occurred_at", f"must not be before the record began ({not_before:%Y-%m-%d %H:%M})"
+            )
         return occurred_at.astimezone(UTC)
 
 

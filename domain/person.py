@@ -18,6 +18,8 @@ from domain.sealing import PersonalData
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 LSOA_CODE = re.compile(r"^E01[0-9]{6}$")
 SEXES = ("female", "male", "other", "not_stated")
+# ONS 2021 Census high-level ethnic groups, as codes (reports group by these).
+ETHNIC_GROUPS = ("asian", "black", "mixed", "white", "other", "not_stated")
 PERSONAL = ("name", "date_of_birth", "nhs_number", "postcode", "address", "phone", "email")
 ANALYTIC = ("district", "lsoa_code", "age_band", "sex", "ethnicity")
 
@@ -41,7 +43,9 @@ class PersonDetails:
     def checked(self, districts: tuple[str, ...], today: date) -> PersonDetails:
         """A copy with every field normalised, or InvalidField naming the first bad one."""
         if self.date_of_birth > today:
-            raise InvalidField("date_of_birth", "must not be in the future")
+            raise InvalidField(
+                "date_of_birth", "must not be in the future (or after the day recorded)"
+            )
         if self.date_of_birth.year < today.year - 120:
             raise InvalidField("date_of_birth", "is more than 120 years ago")
         if self.sex is not None and self.sex not in SEXES:
@@ -57,7 +61,7 @@ class PersonDetails:
             phone=_optional_text("phone", self.phone, 40),
             email=_optional_text("email", self.email, 254),
             sex=self.sex,
-            ethnicity=_optional_text("ethnicity", self.ethnicity, 60),
+            ethnicity=_ethnicity(self.ethnicity),
         )
 
     def personal(self) -> dict[str, Any]:
@@ -82,6 +86,14 @@ def check_lsoa(raw: str) -> str:
     if not LSOA_CODE.match(code):
         raise InvalidField("lsoa_code", "must be an English LSOA 2011 code such as E01028075")
     return code
+
+
+def _ethnicity(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    if value.strip() not in ETHNIC_GROUPS:
+        raise InvalidField("ethnicity", f"must be one of {', '.join(ETHNIC_GROUPS)}")
+    return value.strip()
 
 
 def _optional_text(field: str, value: str | None, max_length: int) -> str | None:
@@ -115,9 +127,10 @@ class Person(Aggregate):
         actor_id: UUID
         occurred_at: datetime
 
-    class CarerLinked(Aggregate.Event):
+    class CarerLinked(Aggregate.Event, PersonEvent):
+        personal_fields = ("relationship",)
         cares_for_id: UUID
-        relationship: str
+        relationship: str | None
         actor_id: UUID
         occurred_at: datetime
 
@@ -168,16 +181,19 @@ class Person(Aggregate):
 
     def link_carer(
         self, cares_for_id: UUID, relationship: str, actor_id: UUID, occurred_at: datetime
-    ) -> None:
+    ) -> bool:
+        """Record the link; returns False (recording nothing) when it is already so."""
         if cares_for_id == self.id:
             raise InvalidField("cares_for_id", "a person cannot be their own carer")
-        self._carer_linked(
-            cares_for_id, check_text("relationship", relationship, 60), actor_id, occurred_at
-        )
+        text = check_text("relationship", relationship, 60)
+        if (cares_for_id, text) == (self.cares_for_id, self.carer_relationship):
+            return False
+        self._carer_linked(cares_for_id, text, actor_id, occurred_at)
+        return True
 
     @event(CarerLinked)
     def _carer_linked(
-        self, cares_for_id: UUID, relationship: str, actor_id: UUID, occurred_at: datetime
+        self, cares_for_id: UUID, relationship: str | None, actor_id: UUID, occurred_at: datetime
     ) -> None:
         self.cares_for_id = cares_for_id
         self.carer_relationship = relationship

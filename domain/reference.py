@@ -83,8 +83,21 @@ def check_district(district: str, known: tuple[str, ...]) -> str:
     return district
 
 
+ALLOWED_CONTROLS = frozenset("\n\r\t")
+
+
+def has_control_characters(value: str) -> bool:
+    """NUL and other control characters, and lone surrogates, which no database should store."""
+    return any(
+        (ord(c) < 32 and c not in ALLOWED_CONTROLS) or ord(c) == 127 or 0xD800 <= ord(c) <= 0xDFFF
+        for c in value
+    )
+
+
 def check_text(field: str, value: str, max_length: int, *, required: bool = True) -> str:
-    """Trim free text and enforce presence and length."""
+    """Trim free text and enforce presence, length and printable characters."""
+    if has_control_characters(value):
+        raise InvalidField(field, "contains control characters (such as NUL) that cannot be kept")
     text = value.strip()
     if required and not text:
         raise InvalidField(field, "must not be empty")

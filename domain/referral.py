@@ -53,9 +53,9 @@ class Referral(Aggregate):
         occurred_at: datetime
 
     class Redirected(Aggregate.Event, PersonalData):
-        personal_fields = ("note",)
+        personal_fields = ("redirected_to", "note")
         person_id: UUID
-        redirected_to: str
+        redirected_to: str | None
         note: str | None
         actor_id: UUID
         occurred_at: datetime
@@ -128,7 +128,7 @@ class Referral(Aggregate):
     def _redirected(
         self,
         person_id: UUID,
-        redirected_to: str,
+        redirected_to: str | None,
         note: str | None,
         actor_id: UUID,
         occurred_at: datetime,

@@ -71,7 +71,11 @@ def catch_up(name: str | None = None) -> int:
     projectors = [rt.projector(name)] if name else rt.projectors
     applied = 0
     for projector in projectors:
-        applied += projector.catch_up(max_batches=BATCHES_PER_TASK)
+        try:
+            applied += projector.catch_up(max_batches=BATCHES_PER_TASK)
+        except Exception as error:  # one failing projection must not hold the others back
+            log.warning("projection %s failed: %s", projector.name, type(error).__name__)
+            continue
         if not projector.is_caught_up():
             catch_up.delay(projector.name)
     return applied

@@ -10,6 +10,8 @@ from typing import Protocol
 from sqlalchemy import Engine, select
 
 from domain.application import LacApplication
+from projections.assets import AssetsProjection
+from projections.casework import CaseworkProjection
 from projections.db import create_tables, make_engine
 from projections.people import PeopleProjection
 from projections.projector import Projector
@@ -35,15 +37,21 @@ class Runtime:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
         env = {f"LAC_{k}": v for k, v in settings.event_store_env().items()}
         self.app = LacApplication(
-            env, claim_secret=settings.secret().encode(), districts=settings.districts
+            env,
+            claim_secret=settings.derived_key("lac:nhs-number-claims"),
+            districts=settings.districts,
         )
         self.engine: Engine = make_engine(settings.read_model_url, pool_size=settings.db_pool_size)
         create_tables(self.engine)
         self.projectors = [
             Projector(self.app, self.engine, PeopleProjection()),
             Projector(self.app, self.engine, ReferralsProjection()),
+            Projector(self.app, self.engine, CaseworkProjection()),
+            Projector(self.app, self.engine, AssetsProjection()),
         ]
         self.nudger: Nudger | None = None
+        # Projections whose last catch-up failed (name -> error type), for /ready.
+        self.failures: dict[str, str] = {}
 
     def projector(self, name: str) -> Projector:
         for projector in self.projectors:
@@ -78,17 +86,33 @@ class Runtime:
         """Block until every read model has reached the log position, or the timeout passes."""
         deadline = time.monotonic() + timeout
         delay = 0.005
+        nudged = False
         while True:
             if min(self.positions().values()) >= position:
                 return True
             if time.monotonic() >= deadline:
                 return False
-            self.nudge()
+            if not nudged:  # once: the projector keeps going until it has caught up
+                self.nudge()
+                nudged = True
             time.sleep(delay)
             delay = min(delay * 2, 0.1)
 
     def catch_up(self) -> int:
-        return sum(p.catch_up() for p in self.projectors)
+        """Catch every projection up; one that fails does not hold the others back."""
+        applied = 0
+        failed: list[Exception] = []
+        for projector in self.projectors:
+            try:
+                applied += projector.catch_up()
+                self.failures.pop(projector.name, None)
+            except Exception as error:
+                self.failures[projector.name] = type(error).__name__
+                log.warning("projection %s failed: %s", projector.name, type(error).__name__)
+                failed.append(error)
+        if failed:
+            raise failed[0]
+        return applied
 
     def close(self) -> None:
         if self.nudger is not None:

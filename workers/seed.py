@@ -16,7 +16,7 @@ from __future__ import annotations
 import random
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 from uuid import UUID
@@ -31,6 +31,7 @@ from domain.referral import DECIDED
 from projections.imd import LsoaDeprivation, lsoa_count, lsoas_in_districts
 from workers import seed_names as v
 from workers.runtime import Runtime
+from workers.seed_casework import Accepted, CaseworkSummary, seed_casework
 
 DEFAULT_PASSWORD = "demo-password-123"
 DEVICE_SHARE = 0.10
@@ -50,13 +51,15 @@ class SeedError(RuntimeError):
 
 @dataclass(frozen=True)
 class SeedSummary:
-    """What a run recorded: new people and referrals, users created, received-date range."""
+    """What a run recorded: new people and referrals, users created, received-date range,
+    and the casework recorded for accepted LAC referrals."""
 
     people: int
     referrals: int
     users: int
     first_date: date | None
     last_date: date | None
+    casework: CaseworkSummary = field(default_factory=CaseworkSummary)
 
 
 @dataclass(frozen=True)
@@ -92,21 +95,29 @@ class Accounts(Protocol):
         ...
 
     def add_user(
-        self, engine: Engine, username: str, full_name: str, role: Any, password: str
+        self,
+        engine: Engine,
+        username: str,
+        full_name: str,
+        role: Any,
+        password: str,
+        district: str | None = None,
     ) -> Any:
-        """Add a user (``role`` a role value such as "coordinator"); returns it, with ``id``."""
+        """Add a user (``role`` a role value such as "coordinator", ``district`` a
+        coordinator's team district); returns it, with ``id``."""
         ...
 
 
 def ensure_users(
-    accounts: Accounts, engine: Engine, wanted: list[tuple[str, str, v.Role]], password: str
+    accounts: Accounts, engine: Engine, wanted: list[v.SeedUser], password: str
 ) -> tuple[dict[str, UUID], int]:
     """Ids of the wanted users by username, adding those missing; returns (ids, how many added)."""
     ids: dict[str, UUID] = {u.username: u.id for u in accounts.list_users(engine)}
     added = 0
-    for username, full_name, role in wanted:
+    for username, full_name, role, district in wanted:
         if username not in ids:
-            ids[username] = accounts.add_user(engine, username, full_name, role, password).id
+            user = accounts.add_user(engine, username, full_name, role, password, district=district)
+            ids[username] = user.id
             added += 1
     return ids, added
 
@@ -146,6 +157,22 @@ def seed_population(
         new_people += _record(runtime.app, plan, ids, spare, used)
         if progress is not None:
             progress(done)
+    accepted = [
+        Accepted(
+            p.person_id,
+            p.details.district,
+            ids[p.decided_by],
+            p.decided_at,
+            p.closed_at,
+            p.close_note,
+        )
+        for p in plans
+        if p.programme is Programme.LAC and p.outcome is ReferralStatus.ACCEPTED
+    ]
+    coordinators = {d: ids[v.coordinator_username(d)] for d in runtime.settings.districts}
+    casework = seed_casework(
+        runtime.app, accepted, coordinators, seed=seed, start=start, end=end, now=now
+    )
     received = [p.received_at.date() for p in plans]
     return SeedSummary(
         people=new_people,
@@ -153,6 +180,7 @@ def seed_population(
         users=added,
         first_date=min(received, default=None),
         last_date=max(received, default=None),
+        casework=casework,
     )
 
 

@@ -207,16 +207,24 @@ def coordinator_username(district: str) -> str:
     return "coordinator." + re.sub(r"[^a-z0-9]+", "-", district.lower()).strip("-")
 
 
-def seed_users(districts: Iterable[str]) -> list[tuple[str, str, Role]]:
-    """(username, full name, role) of a seeded system's users: a coordinator per district."""
-    found = [(coordinator_username(d), f"{d} Coordinator", Role.COORDINATOR) for d in districts]
+SeedUser = tuple[str, str, Role, str | None]
+
+
+def seed_users(districts: Iterable[str]) -> list[SeedUser]:
+    """(username, full name, role, team district) of a seeded system's users.
+
+    A coordinator per district, whose team district is that district; the others have none.
+    """
+    found: list[SeedUser] = [
+        (coordinator_username(d), f"{d} Coordinator", Role.COORDINATOR, d) for d in districts
+    ]
     return [
         *found,
-        (SOCIAL_WORKERS[0], "Social Worker One", Role.SOCIAL_WORKER),
-        (SOCIAL_WORKERS[1], "Social Worker Two", Role.SOCIAL_WORKER),
-        (DEVICE_OFFICER, "Device Scheme Officer", Role.DEVICE_OFFICER),
-        ("evaluator", "Performance Evaluator", Role.EVALUATOR),
-        ("admin", "System Administrator", Role.ADMIN),
+        (SOCIAL_WORKERS[0], "Social Worker One", Role.SOCIAL_WORKER, None),
+        (SOCIAL_WORKERS[1], "Social Worker Two", Role.SOCIAL_WORKER, None),
+        (DEVICE_OFFICER, "Device Scheme Officer", Role.DEVICE_OFFICER, None),
+        ("evaluator", "Performance Evaluator", Role.EVALUATOR, None),
+        ("admin", "System Administrator", Role.ADMIN, None),
     ]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -33,6 +35,13 @@ class Settings(BaseSettings):
     db_lock_timeout_seconds: int = Field(5, ge=1)
     host: str = "127.0.0.1"
     port: int = 8000
+
+    def derived_key(self, purpose: str) -> bytes:
+        """A key for one purpose, so that rotating the token key never touches NHS claims."""
+        return hmac.new(self.secret().encode(), purpose.encode(), hashlib.sha256).digest()
+
+    def token_key(self) -> str:
+        return self.derived_key("lac:tokens").hex()
 
     @property
     def embedded(self) -> bool:
@@ -68,9 +77,16 @@ class Settings(BaseSettings):
         }
 
     def secret(self) -> str:
-        """The configured secret, or one generated once and kept in the data directory."""
+        """The configured secret; embedded mode generates one once into the data directory.
+
+        With a shared database every process must use the same secret, so it must be set.
+        """
         if self.secret_key:
             return self.secret_key
+        if self.database_url:
+            raise RuntimeError(
+                "set LAC_SECRET_KEY: with LAC_DATABASE_URL every process must share one secret"
+            )
         path = self.data_dir / "secret_key"
         if not path.exists():
             import secrets

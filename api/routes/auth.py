@@ -34,7 +34,7 @@ def sign_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], runtime: Runt
             headers={"WWW-Authenticate": "Bearer"},
         )
     minutes = runtime.settings.token_minutes
-    token = issue_token(user, runtime.settings.secret(), minutes)
+    token = issue_token(user, runtime.settings.token_key(), minutes)
     return Token(access_token=token, expires_in=minutes * 60, role=user.role.value)
 
 

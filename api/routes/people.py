@@ -51,7 +51,7 @@ def search_people(
     q: Annotated[str | None, Query(max_length=100, description="Part of the name")] = None,
     district: Annotated[str | None, Query(max_length=60)] = None,
     nhs_number: Annotated[str | None, Query(max_length=14)] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> PeoplePage:
     number = nhs_number.replace(" ", "") if nhs_number else None
@@ -113,7 +113,8 @@ def link_carer(
 
 @router.get("/{person_id}/timeline", response_model=list[TimelineEntry], dependencies=[Caught_up])
 def person_timeline(
-    person_id: uuid.UUID, runtime: RuntimeDep, _user: TimelineReader
+    person_id: uuid.UUID, runtime: RuntimeDep, user: TimelineReader
 ) -> list[TimelineEntry]:
-    """Every event about the person and their referrals: what, who and when."""
-    return timeline_for(runtime, person_id)
+    """Every event about the person and their referrals (and, within your scope, their
+    casework): what, who and when."""
+    return timeline_for(runtime, person_id, user)

@@ -99,7 +99,7 @@ def referral_inbox(
     source: ReferralSource | None = None,
     district: Annotated[str | None, Query(max_length=60)] = None,
     coordinator_id: uuid.UUID | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> ReferralsPage:
     """A programme's referrals, oldest first; by default those still awaiting a decision."""
@@ -122,7 +122,7 @@ def referral_inbox(
 def my_referrals(
     runtime: RuntimeDep,
     user: Annotated[User, Depends(require("referral.read"))],
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> ReferralsPage:
     """The referrals you made, newest first, with where each one stands."""

@@ -28,6 +28,8 @@ def ready(runtime: RuntimeDep) -> JSONResponse:
     if runtime.settings.redis_url:
         _check(checks, "redis", lambda: _ping_redis(runtime.settings.redis_url or ""))
     positions = _check(checks, "projections", runtime.positions)
+    if runtime.failures:
+        checks["projections"] = "failing: " + ", ".join(sorted(runtime.failures))
     ok = all(c == "ok" for c in checks.values())
     body: dict[str, Any] = {"status": "ready" if ok else "not ready", "checks": checks}
     if isinstance(log_position, int) and isinstance(positions, dict):

@@ -24,6 +24,8 @@ from workers.settings import Settings
 
 PASSWORD = "a long enough password"
 SECRET = "x" * 40
+# What the API signs tokens with: a key derived from the secret, not the secret itself.
+TOKEN_KEY = Settings(secret_key=SECRET, database_url=None).token_key()
 
 # username -> role; a second coordinator and social worker for "not theirs" checks.
 USERS: dict[str, Role] = {

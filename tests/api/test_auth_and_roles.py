@@ -19,7 +19,7 @@ from api.roles import PERMISSIONS, Role
 from tests.api.conftest import (
     PASSWORD,
     ROLES,
-    SECRET,
+    TOKEN_KEY,
     Api,
     nhs_number,
     person_body,
@@ -76,17 +76,17 @@ def test_bad_password_and_unknown_user_get_the_same_answer(api: Api) -> None:
 @pytest.mark.parametrize(
     "make_token",
     [
-        pytest.param(lambda user: issue_token(user, SECRET, minutes=-1), id="expired"),
+        pytest.param(lambda user: issue_token(user, TOKEN_KEY, minutes=-1), id="expired"),
         pytest.param(lambda user: "not-a-jwt", id="garbage"),
         pytest.param(lambda user: issue_token(user, "y" * 40, minutes=5), id="other-secret"),
         pytest.param(
-            lambda user: jwt.encode({"sub": str(user.id)}, SECRET, algorithm="HS256"),
+            lambda user: jwt.encode({"sub": str(user.id)}, TOKEN_KEY, algorithm="HS256"),
             id="no-expiry",
         ),
         pytest.param(
             lambda user: jwt.encode(
                 {"sub": str(uuid.uuid4()), "exp": datetime.now(UTC) + timedelta(minutes=5)},
-                SECRET,
+                TOKEN_KEY,
                 algorithm="HS256",
             ),
             id="unknown-user",

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from domain.involvement import involvement_id
 from domain.reference import age_band
 from tests.api.conftest import Api, nhs_number, person_body
 
@@ -233,6 +234,13 @@ def test_timeline_has_the_person_and_their_referrals_in_order(api: Api) -> None:
         ("person", made["id"], "Person.Registered", "Social Worker"),
         ("referral", referral["id"], "Referral.Received", "Social Worker"),
         ("referral", referral["id"], "Referral.Accepted", "Coordinator"),
+        # Accepting a LAC referral opens the person's involvement in the same save.
+        (
+            "involvement",
+            str(involvement_id(uuid.UUID(made["id"]))),
+            "Involvement.Opened",
+            "Coordinator",
+        ),
     ]
     recorded = [datetime.fromisoformat(e["recorded_at"]) for e in entries]
     assert recorded == sorted(recorded)

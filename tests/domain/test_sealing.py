@@ -27,7 +27,7 @@ ANNE = PersonDetails(
     phone="01623 555123",
     email="anne@example.org",
     sex="female",
-    ethnicity="White British",
+    ethnicity="white",
 )
 BOB = PersonDetails("Robert Oakhill", date(1980, 1, 1), "NG5 1AA", "Gedling", "4010232137")
 REFERRER = "Councillor Pemberton"
@@ -108,7 +108,7 @@ def test_stored_events_do_not_contain_personal_values(world: World) -> None:
 
 def test_stored_events_keep_analytic_values_readable(world: World) -> None:
     raw = stored_state(world.app)
-    for text in ("Mansfield", "Gedling", "E01028075", "65-74", "35-44", "White British"):
+    for text in ("Mansfield", "Gedling", "E01028075", "65-74", "35-44", "white"):
         assert text.encode() in raw, text
     assert (
         raw.count(SEALED_PREFIX.encode()) == 6
@@ -194,3 +194,17 @@ def test_mapper_without_keys_refuses_to_seal(world: World) -> None:
     registered = next(iter(app.history(world.bob)))
     with pytest.raises(RuntimeError, match="no key store"):
         mapper.to_stored_event(registered)
+
+
+def test_redirect_destination_and_carer_relationship_are_sealed(world: World) -> None:
+    app = world.app
+    third = app.make_referral(
+        world.anne, Programme.LAC, ReferralSource.SELF, None, ["isolated"], True, ACTOR
+    )
+    app.redirect_referral(third.id, "Dr Mirabel Quince's surgery", "see her GP", ACTOR)
+    app.link_carer(world.bob, world.anne, "Quintessential partner", ACTOR)
+    notifications = app.recorder.select_notifications(start=1, limit=100)
+    state = b"\n".join(n.state for n in notifications)
+    assert b"Mirabel" not in state and b"Quintessential" not in state
+    assert app.get_referral(third.id).redirected_to == "Dr Mirabel Quince's surgery"
+    assert app.get_person(world.bob).carer_relationship == "Quintessential partner"

@@ -58,9 +58,19 @@ def test_ten_registrations_of_one_nhs_number_record_one_person(
     body = person_body("Same Number")
     body["nhs_number"] = nhs_number()
     before = runtime.app.log_position()
-    codes = _race(10, lambda: client.post("/people", headers=coordinator, json=body).status_code)
+    answers: list[dict[str, object]] = []
+
+    def register() -> int:
+        response = client.post("/people", headers=coordinator, json=body)
+        answers.append(response.json())
+        return response.status_code
+
+    codes = _race(10, register)
     assert Counter(codes) == Counter({201: 1, 409: 9})
     assert runtime.app.log_position() == before + 2  # one person and one NHS-number claim
+    winner = next(a["id"] for a in answers if "position" in a)
+    # Every loser is told who holds the number, even when it lost at the database.
+    assert [a.get("existing_person_id") for a in answers if "position" not in a] == [winner] * 9
 
 
 def test_idempotent_retries_from_many_threads_record_once(
@@ -78,3 +88,21 @@ def test_idempotent_retries_from_many_threads_record_once(
     )
     assert len({str(r["id"]) for r in responses}) == 1
     assert runtime.app.log_position() == before + 2
+
+
+def test_nul_characters_in_queries_and_sign_in_are_422_on_postgres(
+    client: TestClient, runtime: Runtime
+) -> None:
+    coordinator = headers_for(client, Role.COORDINATOR)
+    for url in (
+        "/people?q=a%00b",
+        "/people?district=a%00b",
+        "/people?nhs_number=1%002",
+        "/referrals/inbox?district=a%00b",
+    ):
+        assert client.get(url, headers=coordinator).status_code == 422, url
+    signed_in = client.post("/auth/token", data={"username": "a\x00b", "password": "x" * 12})
+    assert signed_in.status_code in (401, 422)
+    body = person_body("Ann\u0000e")
+    assert client.post("/people", headers=coordinator, json=body).status_code == 422
+    assert runtime.app.log_position() == 0
