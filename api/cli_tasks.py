@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -20,6 +21,7 @@ from rich.table import Table
 from api import accounts
 from api.accounts import UsernameTaken, add_user, list_users, service_metadata
 from api.roles import Role
+from api.schemas import UserCreate
 from projections.db import create_tables
 from workers.runtime import Runtime
 from workers.settings import Settings
@@ -72,12 +74,23 @@ def rebuild_command(names: list[str]) -> int:
 def add_user_command(
     username: str, full_name: str, role: str, password: str, district: str | None = None
 ) -> int:
+    try:  # the same checks as POST /users
+        UserCreate(
+            username=username, full_name=full_name, role=role, password=password, district=district
+        )
+    except ValidationError as error:
+        for problem in error.errors():
+            console.print(f"[red]not added:[/red] {problem['loc'][0]}: {problem['msg']}")
+        return 1
     runtime = _runtime()
     try:
         if district is not None and district not in runtime.settings.districts:
             raise ValueError(f"unknown district {district!r}")
         user = add_user(runtime.engine, username, full_name, Role(role), password, district)
-    except (ValueError, UsernameTaken) as error:
+    except UsernameTaken:
+        console.print(f"[red]not added:[/red] the username {username!r} is taken")
+        return 1
+    except ValueError as error:
         console.print(f"[red]not added:[/red] {error}")
         return 1
     finally:
@@ -118,7 +131,7 @@ def seed_command(people: int, seed: int, start: date, end: date) -> int:
     runtime = _runtime()
     try:
         _seed(runtime, people, seed, start, end)
-    except (ValueError, RuntimeError) as error:
+    except (ValueError, RuntimeError, OSError) as error:
         console.print(f"[red]not seeded:[/red] {error}")
         return 1
     finally:

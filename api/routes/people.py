@@ -54,7 +54,7 @@ def search_people(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> PeoplePage:
-    number = nhs_number.replace(" ", "") if nhs_number else None
+    number = nhs_number.replace(" ", "").replace("-", "") if nhs_number else None
     rows, total = queries.search_people(
         runtime.engine,
         text=q,
