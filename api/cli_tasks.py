@@ -185,7 +185,8 @@ def demo_command(people: int, serve: Callable[[argparse.Namespace], int]) -> int
     settings = runtime.settings
     try:
         if runtime.app.log_position() == 0:
-            _seed(runtime, people, 1, date(2021, 4, 1), date(2023, 3, 31))
+            # Up to today, so that the demo caseload looks like a working one.
+            _seed(runtime, people, 1, date(2021, 4, 1), datetime.now(UTC).date())
     except (RuntimeError, OSError, ValueError) as error:
         console.print(f"[yellow]no demo population:[/yellow] {error}")
         console.print(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
@@ -249,9 +249,8 @@ class CaseworkCommands:
 
     def _checked_contact(self, details: ContactDetails, involvement: Involvement) -> ContactDetails:
         checked = details.checked(self._when(None))
-        if checked.contact_at < involvement.opened_at.replace(
-            hour=0, minute=0, second=0, microsecond=0
-        ):
+        # A day's grace: the opening day in any local time zone counts.
+        if checked.contact_at < involvement.opened_at - timedelta(days=1):
             raise InvalidField("contact_at", "is before the involvement was opened")
         for asset_id in checked.asset_ids:
             self.get_asset(asset_id)

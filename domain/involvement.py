@@ -155,6 +155,7 @@ class Involvement(Aggregate):
         self.goals: dict[UUID, GoalStatus] = {}
         self.outcomes: set[UUID] = set()
         self.measures: dict[UUID, tuple[Instrument, Occasion]] = {}
+        self.baselines: dict[Instrument, date] = {}
 
     def _require(self, action: str, allowed: tuple[InvolvementStatus, ...], why: str) -> None:
         if self.status not in allowed:
@@ -290,8 +291,12 @@ class Involvement(Aggregate):
             self.outcomes.discard(e.outcome_id)
         elif isinstance(e, self.MeasureRecorded):
             self.measures[e.measure_id] = (e.instrument, e.occasion)
+            if e.occasion is Occasion.BASELINE:
+                self.baselines[e.instrument] = e.taken_on
         elif isinstance(e, self.MeasureWithdrawn):
-            self.measures.pop(e.measure_id, None)
+            instrument, occasion = self.measures.pop(e.measure_id)
+            if occasion is Occasion.BASELINE:
+                self.baselines.pop(instrument, None)
 
     # outcomes and measures ------------------------------------------------------------------
 
@@ -300,6 +305,8 @@ class Involvement(Aggregate):
     ) -> None:
         """Outcomes can be recorded after closure too: some show only at follow-up."""
         checked = record.checked(when.date())
+        if checked.occurred_on < self.opened_at.date():
+            raise InvalidField("occurred_on", "is before the involvement was opened")
         visits = None if checked.visits is None else vars(checked.visits).copy()
         self.trigger_event(
             self.OutcomeRecorded,
@@ -341,6 +348,11 @@ class Involvement(Aggregate):
             raise InvalidField("occasion", f"a {instrument.value} baseline is already recorded")
         if occasion is Occasion.FOLLOW_UP and not has_baseline:
             raise InvalidField("occasion", f"record a {instrument.value} baseline first")
+        baseline_on = self.baselines.get(instrument)
+        if occasion is Occasion.FOLLOW_UP and baseline_on and taken_on < baseline_on:
+            raise InvalidField(
+                "taken_on", f"is before the {instrument.value} baseline ({baseline_on})"
+            )
         self.trigger_event(
             self.MeasureRecorded,
             measure_id=measure_id,

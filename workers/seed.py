@@ -6,9 +6,12 @@ the application's own commands, back-dated with ``occurred_at``, exactly as a mi
 Seeding again with the same seed into the same store records nothing new: each person is
 looked up first and only the missing steps are recorded, so an interrupted run can be resumed.
 
+Accepted LAC referrals then get casework (``seed_casework``): contacts, goals, connections to
+a small assets directory per district, outcomes and wellbeing measures, dated after acceptance.
+
 Seed users (created when missing, all with the same password): ``coordinator.<district>`` for
-each district (e.g. ``coordinator.mansfield``), ``social.worker1``, ``social.worker2``,
-``device.officer``, ``evaluator`` and ``admin``.
+each district (e.g. ``coordinator.mansfield``, with that district as their team district),
+``social.worker1``, ``social.worker2``, ``device.officer``, ``evaluator`` and ``admin``.
 """
 
 from __future__ import annotations
@@ -158,14 +161,7 @@ def seed_population(
         if progress is not None:
             progress(done)
     accepted = [
-        Accepted(
-            p.person_id,
-            p.details.district,
-            ids[p.decided_by],
-            p.decided_at,
-            p.closed_at,
-            p.close_note,
-        )
+        Accepted(p.person_id, p.details.district, ids[p.decided_by], p.closed_at, p.close_note)
         for p in plans
         if p.programme is Programme.LAC and p.outcome is ReferralStatus.ACCEPTED
     ]

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.application import project_aggregate
 
@@ -27,20 +27,18 @@ from domain.application import LacApplication
 from domain.codes import (
     DETAILS,
     CloseReason,
-    CommunityWorkKind,
     ConnectionStatus,
     OutcomeDomain,
 )
-from domain.community import AssetDetails, CommunityAsset, CommunityWork, check_work
+from domain.community import CommunityAsset, CommunityWork
 from domain.involvement import Involvement, involvement_id
 from domain.outcomes import OutcomeRecord, VisitCounts
 from workers import seed_casework_names as w
 from workers.seed_casework_steps import Case
-from workers.seed_names import POSTCODE_AREAS, pick_phone
+from workers.seed_community import community_work, list_directory
 
 HORIZON = timedelta(days=310)  # casework goes on up to ten months after the seed window
 BATCH = 3000  # aggregates saved together
-SEEDED = uuid5(NAMESPACE_URL, "lac:seed")
 DAY = timedelta(days=1)
 
 
@@ -51,8 +49,7 @@ class Accepted:
     person_id: UUID
     district: str
     coordinator_id: UUID
-    accepted_at: datetime
-    closed_at: datetime | None
+    closed_at: datetime | None  # when the referral, and so the involvement, was closed
     close_note: str
 
 
@@ -82,7 +79,7 @@ def seed_casework(
     """Record casework for each accepted referral; ``coordinators`` maps district to user id."""
     until = min(now, datetime.combine(end, time(tzinfo=UTC)) + HORIZON)
     counts: Counter[str] = Counter()
-    directory = _directory(app, coordinators, start, until.date(), counts)
+    directory = list_directory(app, coordinators, start, until.date(), counts)
     pending: list[Any] = []
     for person in accepted:
         involvement = _untouched(app, person.person_id)
@@ -97,15 +94,11 @@ def seed_casework(
         if len(pending) >= BATCH:
             app.save(*pending)
             pending.clear()
-    pending.extend(_community_work(app, coordinators, directory, seed, start, until.date()))
+    pending.extend(community_work(app, coordinators, directory, seed, start, until.date()))
     counts["community_work"] += sum(isinstance(a, CommunityWork) for a in pending)
     if pending:
         app.save(*pending)
     return CaseworkSummary(**counts)
-
-
-def _exists(app: LacApplication, record_id: UUID) -> bool:
-    return bool(app.recorder.select_events(record_id, limit=1))
 
 
 def _untouched(app: LacApplication, person_id: UUID) -> Involvement | None:
@@ -178,6 +171,8 @@ def _contact_times(rng: random.Random, opened: datetime, until: datetime) -> lis
     day = opened.date() + timedelta(days=rng.choice((0, 1, 2, 3, 5, 7)))
     times: list[datetime] = []
     while len(times) < wanted:
+        if day.weekday() > 4:  # coordinators work weekdays
+            day += timedelta(days=7 - day.weekday())
         at = datetime.combine(day, time(9, tzinfo=UTC)) + timedelta(minutes=rng.randrange(480))
         floor = times[-1] if times else opened
         if at <= floor:
@@ -187,8 +182,6 @@ def _contact_times(rng: random.Random, opened: datetime, until: datetime) -> lis
         times.append(at)
         gaps = (2, 3, 5, 7, 7, 10, 14) if len(times) < 4 else (7, 14, 14, 21, 28, 35, 42, 56)
         day = at.date() + timedelta(days=rng.choice(gaps))
-        if day.weekday() > 4:
-            day += timedelta(days=7 - day.weekday())
     return times
 
 
@@ -253,101 +246,3 @@ def _pauses(case: Case, times: list[datetime], *, closing: bool) -> None:
     paused_at = times[-1] + timedelta(days=rng.randint(3, 20))
     if not closing and rng.random() < 0.10 and paused_at <= case.until:
         case.pause(paused_at, rng.choice(w.PAUSE_NOTES))
-
-
-# the directory and community development work ----------------------------------------------
-
-
-def _directory(
-    app: LacApplication,
-    coordinators: Mapping[str, UUID],
-    start: date,
-    today: date,
-    counts: Counter[str],
-) -> dict[str, list[CommunityAsset]]:
-    """8-15 assets a district, listed once (the same directory whatever the seed)."""
-    directory: dict[str, list[CommunityAsset]] = {}
-    new: list[CommunityAsset] = []
-    for district, actor in coordinators.items():
-        rng = random.Random(f"lac-seed-assets-{district}")
-        towns = [town for _, town in POSTCODE_AREAS.get(district, ())] or [district]
-        places = [(kind, town) for kind in w.ASSET_KINDS for town in dict.fromkeys(towns)]
-        ranked = sorted(places, key=lambda p: rng.random() ** (1 / p[0][3]), reverse=True)
-        directory[district] = []
-        for index, ((name, category, description, _), town) in enumerate(
-            ranked[: rng.randint(8, 15)]
-        ):
-            verified = start - timedelta(days=rng.randint(0, 60))
-            details = AssetDetails(
-                name.format(town=town),
-                category,
-                district,
-                description,
-                pick_phone(rng),
-                rng.choice(w.ACCESSIBILITY),
-                verified,
-            )
-            checks = [verified + timedelta(days=180 * n + rng.randint(-20, 20)) for n in (1, 2, 3)]
-            asset_id = uuid5(SEEDED, f"asset:{district}:{index}")
-            if _exists(app, asset_id):
-                directory[district].append(app.get_asset(asset_id))
-                continue
-            checked = details.checked(app.districts, app._when(None).date())
-            asset = CommunityAsset._create(
-                CommunityAsset.Listed, id=asset_id, details=vars(checked).copy(), actor_id=actor
-            )
-            for on in checks:
-                if on <= today:
-                    asset.verify(on, actor)
-            directory[district].append(asset)
-            new.append(asset)
-    if new:
-        app.save(*new)
-    counts["assets"] += len(new)
-    return directory
-
-
-def _community_work(
-    app: LacApplication,
-    coordinators: Mapping[str, UUID],
-    directory: Mapping[str, list[CommunityAsset]],
-    seed: int,
-    start: date,
-    until: date,
-) -> list[CommunityWork]:
-    """About three records a month for each district's coordinator."""
-    made: list[CommunityWork] = []
-    today = app._when(None).date()
-    kinds, weights = [k for k, _ in w.WORK_KINDS], [n for _, n in w.WORK_KINDS]
-    for district, actor in coordinators.items():
-        rng = random.Random(f"lac-seed-{seed}-work-{district}")
-        assets = directory.get(district, [])
-        month = start.replace(day=1)
-        while month <= until:
-            for number in range(rng.choice((2, 3, 3, 3, 4))):
-                on = month + timedelta(days=rng.randrange(28))
-                kind = rng.choices(kinds, weights)[0]
-                gap = kind is CommunityWorkKind.GAP_IDENTIFIED
-                asset = None if gap or not assets else rng.choice(assets)
-                text = rng.choice(w.WORK_DESCRIPTIONS[kind])
-                minutes = rng.choice((30, 45, 60, 90, 120, 180))
-                work_id = uuid5(SEEDED, f"work:{seed}:{district}:{month}:{number}")
-                if not start <= on <= until or district not in app.districts:
-                    continue
-                if _exists(app, work_id):
-                    continue
-                made.append(
-                    CommunityWork._create(
-                        CommunityWork.Recorded,
-                        id=work_id,
-                        kind=kind,
-                        district=district,
-                        asset_id=asset.id if asset else None,
-                        description=check_work(text, minutes, on, today),
-                        minutes=minutes,
-                        occurred_on=on,
-                        actor_id=actor,
-                    )
-                )
-            month = (month + timedelta(days=32)).replace(day=1)
-    return made

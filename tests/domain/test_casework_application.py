@@ -173,7 +173,7 @@ def test_a_contact_before_the_involvement_opened_is_refused(app: LacApplication)
     alan = opened(app)
     position = app.log_position()
     with pytest.raises(InvalidField) as info:
-        app.log_contact(alan, contact(OPENED - timedelta(days=1)), ACTOR)
+        app.log_contact(alan, contact(OPENED - timedelta(days=1, minutes=1)), ACTOR)
     assert (info.value.field, info.value.message) == (
         "contact_at",
         "is before the involvement was opened",
@@ -369,3 +369,25 @@ def test_reassign_through_the_app_keeps_the_person_district(app: LacApplication)
     app.close_involvement(alan, CloseReason.DIED, None, ACTOR)
     with pytest.raises(InvalidTransition, match="cannot reassign involvement"):
         app.reassign(alan, COORDINATOR, ACTOR)
+
+
+def test_a_follow_up_before_its_baseline_is_refused(app: LacApplication) -> None:
+    alan = opened(app)
+    app.record_measure(
+        alan, Instrument.UCLA3, Occasion.BASELINE, date(2024, 6, 1), [3, 3, 3], ACTOR
+    )
+    position = app.log_position()
+    with pytest.raises(InvalidField) as info:
+        app.record_measure(
+            alan, Instrument.UCLA3, Occasion.FOLLOW_UP, date(2024, 5, 20), [2, 2, 2], ACTOR
+        )
+    assert info.value.field == "taken_on" and "baseline" in info.value.message
+    assert app.log_position() == position
+
+
+def test_an_outcome_before_the_involvement_opened_is_refused(app: LacApplication) -> None:
+    alan = opened(app)
+    early = OutcomeRecord(OutcomeDomain.CRISIS_AVOIDED, None, date(2024, 4, 1), "before")
+    with pytest.raises(InvalidField) as info:
+        app.record_outcome(alan, early, ACTOR)
+    assert info.value.field == "occurred_on"
