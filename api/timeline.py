@@ -56,7 +56,7 @@ def _entry(record: Record, event: Any, names: dict[uuid.UUID, str]) -> TimelineE
         record_id=event.originator_id,
         version=event.originator_version,
         event=type(event).__qualname__,
-        occurred_at=state.get("occurred_at"),
+        occurred_at=state.get("occurred_at") or state.get("contact_at"),
         recorded_at=event.timestamp,
         actor_id=actor,
         actor_name=names.get(actor) if actor else None,

@@ -252,6 +252,9 @@ class CaseworkCommands:
         # A day's grace: the opening day in any local time zone counts.
         if checked.contact_at < involvement.opened_at - timedelta(days=1):
             raise InvalidField("contact_at", "is before the involvement was opened")
+        closed_at = involvement.closed_at
+        if closed_at is not None and checked.contact_at > closed_at:
+            raise InvalidField("contact_at", "is after the involvement was closed: reopen it first")
         for asset_id in checked.asset_ids:
             self.get_asset(asset_id)
         return checked
@@ -299,6 +302,14 @@ class CaseworkCommands:
         if key not in self.repository:
             if status is not ConnectionStatus.INTRODUCED:
                 raise InvalidField("status", "introduce the person to the asset first")
+            if involvement.closed_at is not None:
+                raise InvalidTransition(
+                    "involvement",
+                    involvement.id,
+                    "introduce someone through",
+                    "closed",
+                    "reopen it first",
+                )
             asset = self.get_asset(asset_id)
             asset._live("introduce someone to")
             connection = AssetConnection(

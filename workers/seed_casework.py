@@ -146,7 +146,21 @@ def _plan(case: Case, assets: list[CommunityAsset], person: Accepted) -> bool:
         reason = rng.choices([r for r, _ in reasons], [n for _, n in reasons])[0]
         note = person.close_note
         case.change(person.closed_at, lambda i, at: i.close(reason, note, case.actor, at))
+    elif times[-1] < case.until - STALE:
+        _close_at_review(case, times[-1])
     return True
+
+
+# A real service reviews involvements that have gone quiet; none stays open for years unseen.
+STALE = timedelta(days=120)
+REVIEW_REASONS = (CloseReason.PERSON_ENDED, CloseReason.GOALS_MET, CloseReason.MOVED_AWAY)
+
+
+def _close_at_review(case: Case, last_contact: datetime) -> None:
+    closed_at = min(case.until, last_contact + timedelta(days=case.rng.randint(30, 90)))
+    reason = case.rng.choice(REVIEW_REASONS)
+    note = "Closed at review after some months without contact"
+    case.change(closed_at, lambda i, at: i.close(reason, note, case.actor, at))
 
 
 def _review(

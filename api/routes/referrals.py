@@ -25,11 +25,12 @@ from api.schemas import (
     ReferralsPage,
 )
 from domain.application import Recorded as DomainRecorded
-from domain.errors import InvalidField
+from domain.errors import InvalidField, RecordNotFound
 from domain.person import PersonDetails
 from domain.reference import Programme, ReferralSource, ReferralStatus
 from domain.referral import Referral
 from projections import queries
+from workers.runtime import Runtime
 
 router = APIRouter(prefix="/referrals", tags=["referrals"])
 
@@ -104,6 +105,12 @@ def referral_inbox(
 ) -> ReferralsPage:
     """A programme's referrals, oldest first; by default those still awaiting a decision."""
     ensure(user, f"inbox.{programme.value}")
+    if programme is Programme.LAC and user.district is not None:
+        if district not in (None, user.district):
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN, f"your team's inbox is {user.district}'s"
+            )
+        district = user.district
     rows, total = queries.inbox(
         runtime.engine,
         programme=programme.value,
@@ -162,22 +169,32 @@ def _may_see(user: User, row: dict[str, Any]) -> bool:
         return bool(row["referred_by"] == user.id)
     if user.role is Role.DEVICE_OFFICER:
         return bool(row["programme"] == Programme.DEVICES.value)
-    return bool(row["programme"] == Programme.LAC.value)
+    in_team = user.district is None or row["district"] == user.district
+    return bool(row["programme"] == Programme.LAC.value and in_team)
 
 
-def _may_decide(user: User) -> Callable[[Referral], None]:
-    """Checks, on the referral as loaded for the step, that the user decides its programme.
+def _may_decide(user: User, runtime: Runtime) -> Callable[[Referral], None]:
+    """Checks, on the referral as loaded for the step, that the user decides its programme
+    and, for a coordinator with a team district, that the person lives in that district.
 
     A role that decides no programme at all is refused before anything is loaded, so that
-    the answer (403 or 404) never tells it whether a referral exists.
+    the answer (403 or 404) never tells it whether a referral exists; a referral outside the
+    team district answers 404 like an unknown one.
     """
     if not any(allowed(user.role, f"referral.decide.{p.value}") for p in Programme):
         ensure(user, "referral.decide")
 
     def check(referral: Referral) -> None:
         ensure(user, f"referral.decide.{referral.programme.value}")
+        lac = referral.programme is Programme.LAC
+        if lac and user.district is not None and _district_of(runtime, referral) != user.district:
+            raise RecordNotFound("referral", referral.id)
 
     return check
+
+
+def _district_of(runtime: Runtime, referral: Referral) -> str:
+    return str(runtime.app.get_person(referral.person_id).analytic["district"])
 
 
 @router.post("/{referral_id}/accept", response_model=Recorded)
@@ -191,7 +208,7 @@ def accept_referral(
     """Accept and assign; 409 if it was already decided (by you or someone else)."""
     assignee = body.coordinator_id or user.id
 
-    may_decide = _may_decide(user)
+    may_decide = _may_decide(user, runtime)
 
     def check(referral: Referral) -> None:
         may_decide(referral)
@@ -201,6 +218,10 @@ def accept_referral(
             raise InvalidField(
                 "coordinator_id", f"must be an active {role.value.replace('_', ' ')}"
             )
+        if referral.programme is Programme.LAC and found.district is not None:
+            district = _district_of(runtime, referral)
+            if found.district != district:
+                raise InvalidField("coordinator_id", f"must be a coordinator for {district}")
 
     return execute(
         request,
@@ -227,7 +248,11 @@ def decline_referral(
         user,
         body,
         lambda _: runtime.app.decline_referral(
-            referral_id, body.reason, user.id, body.occurred_at, authorise=_may_decide(user)
+            referral_id,
+            body.reason,
+            user.id,
+            body.occurred_at,
+            authorise=_may_decide(user, runtime),
         ),
     )
 
@@ -251,7 +276,7 @@ def redirect_referral(
             body.note,
             user.id,
             body.occurred_at,
-            authorise=_may_decide(user),
+            authorise=_may_decide(user, runtime),
         ),
     )
 
@@ -270,6 +295,6 @@ def close_referral(
         user,
         body,
         lambda _: runtime.app.close_referral(
-            referral_id, body.note, user.id, body.occurred_at, authorise=_may_decide(user)
+            referral_id, body.note, user.id, body.occurred_at, authorise=_may_decide(user, runtime)
         ),
     )

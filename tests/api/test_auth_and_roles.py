@@ -1,4 +1,5 @@
-"""Signing in, bearer tokens, and who may call which route (every route x every role)."""
+"""Signing in, bearer tokens, and who may call which route: the role matrix (every route x
+every role; the casework routes' rows are in test_role_matrix.py)."""
 
 from __future__ import annotations
 
@@ -120,137 +121,49 @@ def test_admin_creates_a_user_who_can_then_sign_in(api: Api) -> None:
     assert short.json()["detail"][0]["loc"] == ["body", "password"]
 
 
-# --- the role matrix -------------------------------------------------------------------------
+# --- the role matrix: every route x every role (the casework routes: test_role_matrix.py) ---
 
 C, S, D, E, A = ROLES
-Call = Callable[[Api, str], httpx.Response]
-_usernames = itertools.count()
-
-
 LETTERS = dict(zip("CSDEA", ROLES, strict=True))
+SETUP = "coordinator"  # county-wide (no team district): every person is within its scope
+P = "/people/{person_id}"
+Ids = dict[str, str]
+Setup = Callable[[Api], Ids]
+_usernames = itertools.count()
 
 
 @dataclass(frozen=True)
 class Route:
+    """One call of one route. The endpoint is "METHOD /path" with the path template exactly as
+    the app declares it; the setup (run as SETUP) gives the ids that fill the template."""
+
     name: str
+    endpoint: str
     roles: str  # granted, as letters of CSDEA; written out here, checked against PERMISSIONS
     action: str | None
-    call: Call
+    setup: Setup = lambda api: {}
+    body: Any = None  # a value, or a function of the Api making one afresh for each call
     ok: int = 200
+    params: dict[str, str] = field(default_factory=dict)
     ok_by_role: dict[str, int] = field(default_factory=dict)
 
     @property
     def granted(self) -> frozenset[str]:
         return frozenset(LETTERS[letter] for letter in self.roles)
 
-
-def _person(api: Api) -> str:
-    return str(api.register()["id"])
-
-
-def _referral(api: Api, programme: str, decided: bool = False) -> str:
-    made = api.refer("social_worker", programme=programme)
-    if decided:
-        decider = "coordinator" if programme == "lac" else "device_officer"
-        assert api.post(decider, f"/referrals/{made['id']}/accept", {}).status_code == 200
-    return str(made["id"])
-
-
-def _get(url: str, **params: Any) -> Call:
-    return lambda api, who: api.get(who, url, **params)
+    def call(self, api: Api, who: str) -> httpx.Response:
+        method, template = self.endpoint.split(" ")
+        url = template.format(**self.setup(api))
+        if url == "/auth/token":
+            return api.sign_in(who)
+        if method == "GET":  # reads wait for what the setup recorded
+            return api.get(who, url, min_position=api.log_position(), **self.params)
+        body = self.body(api) if callable(self.body) else self.body
+        sent: httpx.Response = api.client.request(method, url, json=body, headers=api.headers(who))
+        return sent
 
 
-def _on_person(method: str, path: str, body: Callable[[Api], Any] = lambda api: None) -> Call:
-    def call(api: Api, who: str) -> httpx.Response:
-        url = f"/people/{_person(api)}{path}"
-        if method == "GET":
-            return api.get(who, url, min_position=api.log_position())
-        return api.client.request(method, url, json=body(api), headers=api.headers(who))
-
-    return call
-
-
-def _refer(programme: str, new_person: bool) -> Call:
-    def call(api: Api, who: str) -> httpx.Response:
-        if new_person:
-            subject: dict[str, Any] = {"person": person_body(nhs_number=nhs_number())}
-        else:
-            subject = {"person_id": _person(api)}
-        return api.post(who, "/referrals", referral_body(programme=programme, **subject))
-
-    return call
-
-
-def _on_referral(programme: str, step: str | None = None, body: Any = None) -> Call:
-    def call(api: Api, who: str) -> httpx.Response:
-        referral_id = _referral(api, programme, decided=step == "close")
-        if step is None:
-            return api.get(who, f"/referrals/{referral_id}", min_position=api.log_position())
-        return api.post(who, f"/referrals/{referral_id}/{step}", body)
-
-    return call
-
-
-def _new_user(api: Api, who: str) -> httpx.Response:
-    name = f"user{next(_usernames)}"
-    body = {"username": name, "full_name": name, "role": "evaluator", "password": PASSWORD}
-    return api.post(who, "/users", body)
-
-
-def _carer(api: Api) -> dict[str, str]:
-    return {"cares_for_id": _person(api), "relationship": "partner"}
-
-
-STEPS = [
-    ("accept", {}),
-    ("decline", {"reason": "already supported"}),
-    ("redirect", {"redirected_to": "Adult Social Care"}),
-    ("close", {"note": "done"}),
-]
-REGISTER: Call = lambda api, who: api.post(who, "/people", person_body(nhs_number=nhs_number()))  # noqa: E731
-ROUTES: list[Route] = [
-    Route("register person", "CS", "person.register", REGISTER, ok=201),
-    Route("search people", "CS", "person.read", _get("/people")),
-    Route("read person", "CS", "person.read", _on_person("GET", "")),
-    Route("correct person", "C", "person.correct", _on_person("PUT", "", lambda a: person_body())),
-    Route("link carer", "C", "person.correct", _on_person("POST", "/carer-of", _carer)),
-    Route("person timeline", "C", "person.timeline", _on_person("GET", "/timeline")),
-    Route("lac referral, known", "CS", "referral.make.lac", _refer("lac", False), ok=201),
-    Route("lac referral, new", "CS", "referral.make.lac", _refer("lac", True), ok=201),
-    Route("devices referral", "S", "referral.make.devices", _refer("devices", False), ok=201),
-    Route("lac inbox", "C", "inbox.lac", _get("/referrals/inbox")),
-    Route("devices inbox", "D", "inbox.devices", _get("/referrals/inbox", programme="devices")),
-    Route("my referrals", "CSD", "referral.read", _get("/referrals/mine")),
-    # Allowed roles pass the role check, then see only what concerns them (404 otherwise).
-    Route("read lac referral", "CSD", "referral.read", _on_referral("lac"), ok_by_role={D: 404}),
-    Route(
-        "read devices referral",
-        "CSD",
-        "referral.read",
-        _on_referral("devices"),
-        ok_by_role={C: 404},
-    ),
-    *[
-        Route(
-            f"{step} {programme} referral",
-            "C" if programme == "lac" else "D",
-            f"referral.decide.{programme}",
-            _on_referral(programme, step, body),
-        )
-        for programme in ("lac", "devices")
-        for step, body in STEPS
-    ],
-    Route("create user", "A", "users.manage", _new_user, ok=201),
-    Route("list users", "A", "users.manage", _get("/users")),
-    Route("list coordinators", "CA", None, _get("/users", role="coordinator")),
-    Route("who am I", "CSDEA", None, _get("/auth/me")),
-    Route("readiness", "CSDEA", "system.ready", _get("/ready")),
-]
-
-
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
-def test_role_matrix(api: Api, route: Route, role: str) -> None:
+def check_route(api: Api, route: Route, role: str) -> None:
     response = route.call(api, role)  # each role's test user is named after the role
     if role in route.granted:
         assert response.status_code == route.ok_by_role.get(role, route.ok), response.text
@@ -259,10 +172,131 @@ def test_role_matrix(api: Api, route: Route, role: str) -> None:
         assert response.json()["detail"].startswith(f"your role ({role}) may not do this")
 
 
-@pytest.mark.parametrize("route", [r for r in ROUTES if r.action], ids=lambda r: r.name)
-def test_the_matrix_above_is_what_roles_py_grants(route: Route) -> None:
+def check_grants(route: Route) -> None:
     assert route.action is not None
     assert {r.value for r in PERMISSIONS[route.action]} == route.granted
+
+
+def created_id(response: httpx.Response) -> str:
+    assert response.status_code in (200, 201), response.text
+    return str(response.json()["id"])
+
+
+def a_person(api: Api) -> Ids:
+    return {"person_id": str(api.register(SETUP)["id"])}
+
+
+def _referral(programme: str, decided: bool = False) -> Setup:
+    def setup(api: Api) -> Ids:
+        made = api.refer("social_worker", programme=programme)
+        if decided:
+            decider = "coordinator" if programme == "lac" else "device_officer"
+            assert api.post(decider, f"/referrals/{made['id']}/accept", {}).status_code == 200
+        return {"referral_id": str(made["id"])}
+
+    return setup
+
+
+def _referral_of(programme: str, new_person: bool) -> Callable[[Api], Any]:
+    def body(api: Api) -> Any:
+        if new_person:
+            return referral_body(programme=programme, person=person_body(nhs_number=nhs_number()))
+        return referral_body(programme=programme, person_id=a_person(api)["person_id"])
+
+    return body
+
+
+def _user(_: Api) -> dict[str, str]:
+    name = f"user{next(_usernames)}"
+    return {"username": name, "full_name": name, "role": "evaluator", "password": PASSWORD}
+
+
+def _carer(api: Api) -> dict[str, str]:
+    return {"cares_for_id": a_person(api)["person_id"], "relationship": "partner"}
+
+
+STEPS = {
+    "accept": {},
+    "decline": {"reason": "already supported"},
+    "redirect": {"redirected_to": "Adult Social Care"},
+    "close": {"note": "done"},
+}
+ROUTES: list[Route] = [
+    Route("health", "GET /health", "CSDEA", None),
+    Route("sign in", "POST /auth/token", "CSDEA", None),
+    Route("who am I", "GET /auth/me", "CSDEA", None),
+    Route("readiness", "GET /ready", "CSDEA", "system.ready"),
+    Route("create user", "POST /users", "A", "users.manage", body=_user, ok=201),
+    Route("list users", "GET /users", "A", "users.manage"),
+    Route("list coordinators", "GET /users", "CA", None, params={"role": "coordinator"}),
+    Route(
+        "register person",
+        "POST /people",
+        "CS",
+        "person.register",
+        body=lambda api: person_body(nhs_number=nhs_number()),
+        ok=201,
+    ),
+    Route("search people", "GET /people", "CS", "person.read"),
+    Route("read person", f"GET {P}", "CS", "person.read", a_person),
+    Route("correct person", f"PUT {P}", "C", "person.correct", a_person, person_body()),
+    Route("link carer", f"POST {P}/carer-of", "C", "person.correct", a_person, _carer),
+    Route("person timeline", f"GET {P}/timeline", "C", "person.timeline", a_person),
+    *[
+        Route(
+            name, "POST /referrals", roles, f"referral.make.{p}", body=_referral_of(p, new), ok=201
+        )
+        for name, roles, p, new in [
+            ("lac referral, known", "CS", "lac", False),
+            ("lac referral, new", "CS", "lac", True),
+            ("devices referral", "S", "devices", False),
+        ]
+    ],
+    Route("lac inbox", "GET /referrals/inbox", "C", "inbox.lac"),
+    Route(
+        "devices inbox",
+        "GET /referrals/inbox",
+        "D",
+        "inbox.devices",
+        params={"programme": "devices"},
+    ),
+    Route("my referrals", "GET /referrals/mine", "CSD", "referral.read"),
+    # Allowed roles pass the role check, then see only what concerns them (404 otherwise).
+    *[
+        Route(
+            f"read {p} referral",
+            "GET /referrals/{referral_id}",
+            "CSD",
+            "referral.read",
+            _referral(p),
+            ok_by_role={D: 404} if p == "lac" else {C: 404},
+        )
+        for p in ("lac", "devices")
+    ],
+    *[
+        Route(
+            f"{step} {p} referral",
+            f"POST /referrals/{{referral_id}}/{step}",
+            "C" if p == "lac" else "D",
+            f"referral.decide.{p}",
+            _referral(p, decided=step == "close"),
+            body,
+        )
+        for p in ("lac", "devices")
+        for step, body in STEPS.items()
+    ],
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_role_matrix(api: Api, route: Route, role: str) -> None:
+    check_route(api, route, role)
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.action], ids=lambda r: r.name)
+def test_the_matrix_above_is_what_roles_py_grants(route: Route) -> None:
+    check_grants(route)
 
 
 def test_the_brief_rules_hold() -> None:
