@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Engine, Select, func, select
+from sqlalchemy import Engine, Select, func, or_, select
 
+from projections.casework_tables import involvements as rm_involvements
 from projections.tables import people, referrals
 
 
@@ -35,8 +36,17 @@ def search_people(
     district: str | None,
     nhs_number: str | None,
     paging: Paging,
+    team: tuple[str, UUID] | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
+    """People by name, district or NHS number; `team` (district, coordinator) limits the
+    search to that district's people and the coordinator's own caseload."""
     query = select(people).order_by(people.c.name_search, people.c.id)
+    if team is not None:
+        district, coordinator_id = team
+        own = select(rm_involvements.c.person_id).where(
+            rm_involvements.c.coordinator_id == coordinator_id
+        )
+        query = query.where(or_(people.c.district == district, people.c.id.in_(own)))
     if text:
         escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(people.c.name_search.like(f"%{escaped}%", escape="\\"))

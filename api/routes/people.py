@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from api.accounts import User
 from api.commands import execute, existing
 from api.deps import Caught_up, RuntimeDep, require
+from api.roles import Role
 from api.schemas import (
     CarerLink,
     PeoplePage,
@@ -19,8 +20,10 @@ from api.schemas import (
     Recorded,
     TimelineEntry,
 )
+from api.scope import check_casework_scope
 from api.timeline import timeline_for
 from projections import queries
+from workers.runtime import Runtime
 
 router = APIRouter(prefix="/people", tags=["people"])
 
@@ -47,7 +50,7 @@ def register_person(
 @router.get("", response_model=PeoplePage, dependencies=[Caught_up])
 def search_people(
     runtime: RuntimeDep,
-    _user: Reader,
+    user: Reader,
     q: Annotated[str | None, Query(max_length=100, description="Part of the name")] = None,
     district: Annotated[str | None, Query(max_length=60)] = None,
     nhs_number: Annotated[str | None, Query(max_length=14)] = None,
@@ -61,6 +64,7 @@ def search_people(
         district=district,
         nhs_number=number,
         paging=queries.Paging(page, page_size),
+        team=_team(user),
     )
     return PeoplePage(
         items=[PersonRead(**r) for r in rows], total=total, page=page, page_size=page_size
@@ -68,7 +72,8 @@ def search_people(
 
 
 @router.get("/{person_id}", response_model=PersonRead, dependencies=[Caught_up])
-def read_person(person_id: uuid.UUID, runtime: RuntimeDep, _user: Reader) -> PersonRead:
+def read_person(person_id: uuid.UUID, runtime: RuntimeDep, user: Reader) -> PersonRead:
+    _within_scope(runtime, user, person_id)
     row = queries.person(runtime.engine, person_id)
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no person with id {person_id}")
@@ -84,6 +89,7 @@ def correct_person(
     user: Corrector,
 ) -> JSONResponse:
     """Correct a person's details; the earlier values stay in the history."""
+    _within_scope(runtime, user, person_id)
     return execute(
         request,
         runtime,
@@ -102,6 +108,7 @@ def link_carer(
     user: Corrector,
 ) -> JSONResponse:
     """Record that this person cares for another person living in the same property."""
+    _within_scope(runtime, user, person_id)
     return execute(
         request,
         runtime,
@@ -117,4 +124,18 @@ def person_timeline(
 ) -> list[TimelineEntry]:
     """Every event about the person and their referrals (and, within your scope, their
     casework): what, who and when."""
+    _within_scope(runtime, user, person_id)
     return timeline_for(runtime, person_id, user)
+
+
+def _team(user: User) -> tuple[str, uuid.UUID] | None:
+    """A team coordinator searches their district's people and their own caseload."""
+    if user.role is Role.COORDINATOR and user.district is not None:
+        return (user.district, user.id)
+    return None
+
+
+def _within_scope(runtime: Runtime, user: User, person_id: uuid.UUID) -> None:
+    """Coordinators outside their caseload and team district get the unknown-person 404."""
+    if user.role is Role.COORDINATOR:
+        check_casework_scope(runtime, user, person_id)

@@ -114,7 +114,7 @@ def test_a_shared_database_needs_a_shared_secret(tmp_path: Path) -> None:
     assert shared.token_key() != shared.derived_key("lac:nhs-number-claims").hex()
 
 
-def test_timeline_leaves_out_casework_outside_the_coordinators_scope(api: Api) -> None:
+def test_people_outside_the_coordinators_scope_look_unknown(api: Api) -> None:
     from api.accounts import add_user
     from api.roles import Role
     from tests.api.conftest import PASSWORD
@@ -145,5 +145,11 @@ def test_timeline_leaves_out_casework_outside_the_coordinators_scope(api: Api) -
     own = api.get("mansfield.coord", f"/people/{person['id']}/timeline", min_position=at)
     other = api.get("ashfield.coord", f"/people/{person['id']}/timeline", min_position=at)
     assert "Zanzibar secret" in own.text
-    assert other.status_code == 200 and "Zanzibar" not in other.text
-    assert {e["record"] for e in other.json()} == {"person"}
+    unknown = api.get("ashfield.coord", f"/people/{uuid.uuid4()}/timeline")
+    assert other.status_code == unknown.status_code == 404
+    assert other.json()["detail"].startswith("no person with id")
+    for url in (f"/people/{person['id']}", f"/people/{person['id']}/casework"):
+        assert api.get("ashfield.coord", url, min_position=at).status_code == 404
+    found = api.get("ashfield.coord", "/people", q="anne", min_position=at).json()
+    assert found["total"] == 0
+    assert api.get("mansfield.coord", "/people", q="anne", min_position=at).json()["total"] == 1

@@ -42,8 +42,10 @@ def test_bad_input_is_refused_and_recorded_nowhere_and_scope_does_not_leak(
     unknown = j.read(ravi, f"/people/{nobody}/casework", 404)
     assert hidden == {"detail": f"no person with id {alan}"}
     assert unknown == {"detail": f"no person with id {nobody}"}
-    outside = {e["record"] for e in j.read(ravi, f"/people/{alan}/timeline")}
-    assert not outside & {"involvement", "support_contact", "connection"}
+    # Nor does the person show anywhere else: not their record, timeline or a search.
+    assert j.read(ravi, f"/people/{alan}/timeline", 404) == hidden
+    assert j.read(ravi, f"/people/{alan}", 404) == hidden
+    assert j.read(ravi, "/people", q="alan")["total"] == 0
     for method, url, sent in (
         ("POST", "/people/{}/contacts", talk),
         ("PUT", "/people/{}/involvement/next-action", {"action": "Call", "due_on": day(1)}),
