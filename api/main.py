@@ -16,6 +16,10 @@ from api.routes import (
     auth,
     casework_read,
     contacts,
+    devices_loans,
+    devices_read,
+    devices_scheme,
+    devices_stock,
     involvements,
     outcomes,
     people,
@@ -69,6 +73,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         outcomes.router,
         assets.router,
         casework_read.router,
+        devices_scheme.router,
+        devices_stock.router,
+        devices_loans.router,
+        devices_read.router,
     )
     for router in routers:
         app.include_router(router)

@@ -18,6 +18,8 @@ from eventsourcing.persistence import JSONTranscoder, Mapper
 
 from domain.casework import CaseworkCommands
 from domain.codes import CASEWORK_ENUMS, SupportLevel
+from domain.device_codes import DEVICE_ENUMS
+from domain.device_commands import DeviceCommands
 from domain.errors import DuplicatePerson, InvalidField, RecordNotFound
 from domain.keys import RecorderKeyStore
 from domain.person import NhsNumberClaim, Person, PersonDetails
@@ -48,7 +50,7 @@ class Recorded:
     position: int
 
 
-class LacApplication(CaseworkCommands, Application[UUID]):
+class LacApplication(CaseworkCommands, DeviceCommands, Application[UUID]):
     """Records people and referrals; every personal field sealed under the person's key."""
 
     name = "lac"
@@ -83,7 +85,7 @@ class LacApplication(CaseworkCommands, Application[UUID]):
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
         enums: tuple[type[Enum], ...] = (Programme, ReferralSource, ReferralStatus)
-        for enum_cls in (*enums, *CASEWORK_ENUMS):
+        for enum_cls in (*enums, *CASEWORK_ENUMS, *DEVICE_ENUMS):
             transcoder.register(enum_transcoding(enum_cls))
 
     @property
@@ -171,6 +173,12 @@ class LacApplication(CaseworkCommands, Application[UUID]):
         if not carer.link_carer(cares_for_id, relationship, actor_id, self._when(occurred_at)):
             return Recorded(carer.id, carer.version, self.log_position())
         return Recorded(carer.id, carer.version, self._saved(carer))
+
+    def link_carer_aggregate(self, carer: Person, cares_for_id: UUID, actor_id: UUID) -> bool:
+        """Link a carer to the person they care for, unless already so (nothing saved)."""
+        if carer.cares_for_id == cares_for_id:
+            return False
+        return carer.link_carer(cares_for_id, "carer in the same home", actor_id, self._when(None))
 
     def _claims_for(
         self, person_id: UUID, old: str | None, new: str | None

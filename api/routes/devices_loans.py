@@ -1,0 +1,7 @@
+"""Placeholder router; filled in by the device scheme work."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["device scheme"])

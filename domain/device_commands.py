@@ -1,0 +1,363 @@
+"""Device scheme commands of the application: stock, kits, places, loans."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from uuid import UUID, uuid4
+
+from domain.device_codes import (
+    Agreement,
+    BudgetLine,
+    Condition,
+    ItemKind,
+    ItemState,
+    LoanStatus,
+    Need,
+    PlaceStatus,
+    Provision,
+    Recipient,
+)
+from domain.errors import InvalidField, InvalidTransition, RecordNotFound
+from domain.loan import Kit, Loan
+from domain.reference import Programme, ReferralSource
+from domain.scheme import DEFAULT_BUDGET, Scheme, scheme_id
+from domain.stock import ImeiClaim, ItemDetails, StockItem, imei_claim_id, item_id
+
+if TYPE_CHECKING:
+    from domain.application import Recorded
+    from domain.person import Person
+
+
+class DuplicateItem(InvalidTransition):
+    """An item with this serial or IMEI is already recorded."""
+
+
+# How each way a loan ends moves its items.
+ITEM_STEP_AT_END = {
+    LoanStatus.RETURNED: "return",
+    LoanStatus.LOST: "lose",
+    LoanStatus.STOLEN: "report_stolen",
+    LoanStatus.DAMAGED: "send_for_repair",
+    LoanStatus.GIFTED: "give",
+    LoanStatus.CANCELLED: "unreserve",
+}
+
+
+class DeviceCommands:
+    """Mixed into LacApplication; every command saves its aggregates in one transaction."""
+
+    if TYPE_CHECKING:
+        repository: Any
+
+        def _recorded(self, *aggregates: Any) -> Recorded: ...
+        def _get(self, cls: type[Any], record: str, record_id: UUID) -> Any: ...
+        def _when(
+            self, occurred_at: datetime | None, not_before: datetime | None = None
+        ) -> datetime: ...
+        def get_person(self, person_id: UUID) -> Person: ...
+        def _new_referral(self, *args: Any) -> Any: ...
+        def link_carer_aggregate(
+            self, carer: Person, cares_for_id: UUID, actor_id: UUID
+        ) -> bool: ...
+
+    def _today(self) -> date:
+        return self._when(None).date()
+
+    # scheme ---------------------------------------------------------------------------------
+
+    def open_scheme(
+        self,
+        year: str,
+        starts_on: date,
+        ends_on: date,
+        actor_id: UUID,
+        capacity: int = 300,
+        budget: dict[BudgetLine, Decimal] | None = None,
+        support_hourly_rate: Decimal = Decimal("25"),
+        setup_cost: Decimal = Decimal("60"),
+    ) -> Recorded:
+        if ends_on <= starts_on:
+            raise InvalidField("ends_on", "must be after the start date")
+        if not 1 <= capacity <= 100_000:
+            raise InvalidField("capacity", "must be 1 to 100,000 people")
+        lines = budget or DEFAULT_BUDGET
+        scheme = Scheme(
+            year=check_year(year),
+            starts_on=starts_on,
+            ends_on=ends_on,
+            capacity=capacity,
+            budget={k.value: v for k, v in lines.items()},
+            support_hourly_rate=support_hourly_rate,
+            setup_cost_per_device=setup_cost,
+            actor_id=actor_id,
+        )
+        if scheme.id in self.repository:
+            raise InvalidTransition(
+                "device scheme", scheme.id, "open", "open", f"the {year} scheme is already open"
+            )
+        return self._recorded(scheme)
+
+    def get_scheme(self, year: str) -> Scheme:
+        found: Scheme = self._get(Scheme, "device scheme", scheme_id(year))
+        return found
+
+    def refer_to_scheme(
+        self,
+        year: str,
+        person_id: UUID,
+        care_plan_ref: str,
+        need: Need,
+        recipient: Recipient,
+        plan: dict[ItemKind, Provision],
+        reasons: list[str],
+        actor_id: UUID,
+        cares_for_id: UUID | None = None,
+        referral_id: UUID | None = None,
+    ) -> tuple[Recorded, PlaceStatus]:
+        """A social worker's referral: the referral, the place (or waiting) and any carer link,
+        in one save."""
+        scheme = self.get_scheme(year)
+        person = self.get_person(person_id)
+        also: list[Any] = []
+        if recipient is Recipient.CARER:
+            cared_for = self._same_home(person, cares_for_id)
+            if self.link_carer_aggregate(person, cared_for, actor_id):
+                also.append(person)
+        when = self._when(None)
+        referral = self._new_referral(
+            person_id,
+            Programme.DEVICES,
+            ReferralSource.SOCIAL_WORKER,
+            None,
+            reasons,
+            True,
+            actor_id,
+            referral_id,
+            when,
+        )
+        status = scheme.refer(
+            person_id,
+            referral.id,
+            care_plan_ref,
+            need,
+            recipient,
+            cares_for_id,
+            plan,
+            when.date(),
+            actor_id,
+        )
+        return self._recorded(referral, scheme, *also), status
+
+    def _same_home(self, carer: Person, cares_for_id: UUID | None) -> UUID:
+        if cares_for_id is None:
+            raise InvalidField("cares_for_id", "a carer is referred with the person they care for")
+        cared_for = self.get_person(cares_for_id)
+        if (carer.personal.get("postcode"), carer.personal.get("address")) != (
+            cared_for.personal.get("postcode"),
+            cared_for.personal.get("address"),
+        ):
+            raise InvalidField("cares_for_id", "the carer must live at the same address")
+        return cares_for_id
+
+    def leave_scheme(self, year: str, person_id: UUID, reason: str, actor_id: UUID) -> Recorded:
+        scheme = self.get_scheme(year)
+        scheme.leave(person_id, reason, self._today(), actor_id)
+        return self._recorded(scheme)
+
+    # stock ----------------------------------------------------------------------------------
+
+    def receive_item(self, details: ItemDetails, actor_id: UUID) -> Recorded:
+        checked = details.checked(self._today())
+        new_id = item_id(checked.kind, checked.serial)
+        if new_id in self.repository:
+            raise DuplicateItem(
+                "item",
+                new_id,
+                "receive",
+                "in stock",
+                f"a {checked.kind.value} with serial {checked.serial} exists",
+            )
+        item = StockItem._create(
+            StockItem.Received,
+            id=new_id,
+            kind=checked.kind,
+            details=checked.state(),
+            actor_id=actor_id,
+        )
+        claims: list[Any] = []
+        if checked.imei:
+            claim_id = imei_claim_id(checked.imei)
+            if claim_id in self.repository:
+                raise DuplicateItem(
+                    "item", new_id, "receive", "in stock", "a device with this IMEI exists"
+                )
+            claims.append(ImeiClaim(claim_id=claim_id, item_id=item.id))
+        return self._recorded(item, *claims)
+
+    def get_item(self, item_id_: UUID) -> StockItem:
+        found: StockItem = self._get(StockItem, "item", item_id_)
+        return found
+
+    def change_item(
+        self, item_id_: UUID, change: Callable[[StockItem, date], None], on: date | None = None
+    ) -> Recorded:
+        item = self.get_item(item_id_)
+        day = self._checked_day(on)
+        change(item, day)
+        return self._recorded(item)
+
+    def _checked_day(self, on: date | None) -> date:
+        today = self._today()
+        if on is not None and on > today:
+            raise InvalidField("on", "must not be in the future")
+        return on or today
+
+    def assemble_kit(
+        self, label: str, item_ids: list[UUID], actor_id: UUID, kit_id: UUID | None = None
+    ) -> Recorded:
+        items = [self.get_item(i) for i in dict.fromkeys(item_ids)]
+        if [i.kind for i in items].count(ItemKind.TABLET) != 1:
+            raise InvalidField("item_ids", "a kit has exactly one tablet")
+        for item in items:
+            if item.state is not ItemState.IN_STOCK:
+                raise InvalidTransition(
+                    "item",
+                    item.id,
+                    "put in a kit",
+                    item.state.value,
+                    "only an item in stock goes into a kit",
+                )
+        kit = Kit._create(
+            Kit.Assembled,
+            id=kit_id,
+            label=label.strip() or "kit",
+            item_ids=[i.id for i in items],
+            actor_id=actor_id,
+        )
+        for item in items:
+            item.put_in_kit(kit.id, actor_id)
+        return self._recorded(kit, *items)
+
+    def get_kit(self, kit_id: UUID) -> Kit:
+        found: Kit = self._get(Kit, "kit", kit_id)
+        return found
+
+    # loans ----------------------------------------------------------------------------------
+
+    def reserve_kit(
+        self,
+        year: str,
+        person_id: UUID,
+        kit_id: UUID,
+        due_on: date | None,
+        actor_id: UUID,
+        loan_id: UUID | None = None,
+    ) -> Recorded:
+        scheme = self.get_scheme(year)
+        if scheme.places.get(person_id) is not PlaceStatus.ENROLLED:
+            raise InvalidField("person_id", "the person has no place on the scheme (yet)")
+        kit = self.get_kit(kit_id)
+        if kit.dismantled:
+            raise RecordNotFound("kit", kit_id)
+        items = [self.get_item(i) for i in kit.item_ids]
+        plan = scheme.plans[person_id]
+        # Items the plan does not name go the way of the tablet.
+        usual = Provision(plan[ItemKind.TABLET.value])
+        provisions = {str(i.id): Provision(plan.get(i.kind.value, usual)) for i in items}
+        today = self._today()
+        lent = any(p is Provision.LOAN for p in provisions.values())
+        if lent and (due_on is None or due_on <= today):
+            raise InvalidField("due_on", "a loan needs a due date after today")
+        loan = Loan._create(
+            Loan.Reserved,
+            id=loan_id,
+            person_id=person_id,
+            actor_id=actor_id,
+            kit_id=kit.id,
+            item_ids=[i.id for i in items],
+            provisions=provisions,
+            due_on=due_on if lent else None,
+            reserved_on=today,
+        )
+        for item in items:
+            item.step("reserve", today, actor_id, loan.id)
+        return self._recorded(loan, *items)
+
+    def get_loan(self, loan_id: UUID) -> Loan:
+        found: Loan = self._get(Loan, "loan", loan_id)
+        return found
+
+    def hand_over(
+        self,
+        loan_id: UUID,
+        on: date | None,
+        agreement: Agreement,
+        signature_png: str | None,
+        witness: str | None,
+        safe_use_advice: bool,
+        safeguarding_advice: bool,
+        actor_id: UUID,
+    ) -> Recorded:
+        loan = self.get_loan(loan_id)
+        day = self._checked_day(on)
+        loan.hand_over(
+            day, agreement, signature_png, witness, safe_use_advice, safeguarding_advice, actor_id
+        )
+        items = [self.get_item(i) for i in loan.item_ids]
+        for item in items:
+            gift = loan.provisions[str(item.id)] is Provision.GIFT
+            item.step("give" if gift else "issue", day, actor_id, loan.id)
+        return self._recorded(loan, *items)
+
+    def change_loan(self, loan_id: UUID, change: Callable[[Loan], None]) -> Recorded:
+        loan = self.get_loan(loan_id)
+        change(loan)
+        return self._recorded(loan)
+
+    def end_loan(
+        self,
+        loan_id: UUID,
+        status: LoanStatus,
+        on: date | None,
+        actor_id: UUID,
+        condition: Condition | None = None,
+        accessories_present: list[UUID] | None = None,
+        note: str | None = None,
+    ) -> Recorded:
+        """Return, lose, report stolen or damaged, convert to a gift, or cancel; the items
+        move with the loan (a returned kit's missing accessories are recorded as lost)."""
+        loan = self.get_loan(loan_id)
+        day = self._checked_day(on)
+        present = set(accessories_present if accessories_present is not None else loan.item_ids)
+        loan.end(status, day, actor_id, condition, [str(i) for i in sorted(present, key=str)], note)
+        items = [self.get_item(i) for i in loan.item_ids]
+        for item in items:
+            if item.state is not ItemState.RESERVED and item.loan_id != loan.id:
+                continue  # gifted outright at hand-over: no longer the scheme's
+            step = ITEM_STEP_AT_END[status]
+            if status is LoanStatus.DAMAGED and item.kind is not ItemKind.TABLET:
+                step = "return"  # only the tablet goes for repair
+            if status is LoanStatus.RETURNED and item.kind is not ItemKind.TABLET:
+                step = "return" if item.id in present else "lose"
+            item.step(step, day, actor_id, loan.id, note)
+            if (
+                status is LoanStatus.RETURNED
+                and condition is Condition.DAMAGED
+                and (item.kind is ItemKind.TABLET)
+            ):
+                item.step("send_for_repair", day, actor_id, None, "came back damaged")
+        return self._recorded(loan, *items)
+
+
+def check_year(year: str) -> str:
+    text = year.strip()
+    if not text or len(text) > 20:
+        raise InvalidField("year", "name the scheme year, e.g. 2021-22")
+    return text
+
+
+def new_id() -> UUID:
+    return uuid4()
