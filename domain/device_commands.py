@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -23,7 +24,7 @@ from domain.device_codes import (
 from domain.errors import InvalidField, InvalidTransition, RecordNotFound
 from domain.loan import Kit, Loan
 from domain.reference import Programme, ReferralSource
-from domain.scheme import DEFAULT_BUDGET, Scheme, scheme_id
+from domain.scheme import DEFAULT_BUDGET, Scheme, check_budget, scheme_id
 from domain.stock import ImeiClaim, ItemDetails, StockItem, imei_claim_id, item_id
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ class DeviceCommands:
             raise InvalidField("ends_on", "must be after the start date")
         if not 1 <= capacity <= 100_000:
             raise InvalidField("capacity", "must be 1 to 100,000 people")
-        lines = budget or DEFAULT_BUDGET
+        lines = check_budget(budget or DEFAULT_BUDGET, support_hourly_rate, setup_cost)
         scheme = Scheme(
             year=check_year(year),
             starts_on=starts_on,
@@ -177,8 +178,8 @@ class DeviceCommands:
                 "item",
                 new_id,
                 "receive",
-                "in stock",
-                f"a {checked.kind.value} with serial {checked.serial} exists",
+                self.get_item(new_id).state.value,
+                f"a {checked.kind.value} with serial {checked.serial} is already recorded",
             )
         item = StockItem._create(
             StockItem.Received,
@@ -239,6 +240,23 @@ class DeviceCommands:
         )
         for item in items:
             item.put_in_kit(kit.id, actor_id)
+        return self._recorded(kit, *items)
+
+    def dismantle_kit(self, kit_id: UUID, actor_id: UUID) -> Recorded:
+        """Take a kit apart (e.g. after an accessory was lost) so its items can be re-kitted."""
+        kit = self.get_kit(kit_id)
+        if kit.dismantled:
+            raise InvalidTransition("kit", kit.id, "dismantle", "dismantled", "it already is")
+        items = [self.get_item(i) for i in kit.item_ids]
+        for item in items:
+            if item.state in (ItemState.RESERVED, ItemState.ISSUED):
+                raise InvalidTransition(
+                    "kit", kit.id, "dismantle", item.state.value, "one of its items is on a loan"
+                )
+        kit.dismantle(actor_id)
+        for item in items:
+            if item.kit_id == kit.id:
+                item.put_in_kit(None, actor_id)
         return self._recorded(kit, *items)
 
     def get_kit(self, kit_id: UUID) -> Kit:
@@ -332,6 +350,8 @@ class DeviceCommands:
         loan = self.get_loan(loan_id)
         day = self._checked_day(on)
         present = set(accessories_present if accessories_present is not None else loan.item_ids)
+        if not present <= set(loan.item_ids):
+            raise InvalidField("accessories_present", "name only items of this loan's kit")
         loan.end(status, day, actor_id, condition, [str(i) for i in sorted(present, key=str)], note)
         items = [self.get_item(i) for i in loan.item_ids]
         for item in items:
@@ -342,7 +362,8 @@ class DeviceCommands:
                 step = "return"  # only the tablet goes for repair
             if status is LoanStatus.RETURNED and item.kind is not ItemKind.TABLET:
                 step = "return" if item.id in present else "lose"
-            item.step(step, day, actor_id, loan.id, note)
+            # The loan's note is the person's (sealed there); stock events are not personal.
+            item.step(step, day, actor_id, loan.id, f"loan {status.value}")
             if (
                 status is LoanStatus.RETURNED
                 and condition is Condition.DAMAGED
@@ -352,10 +373,14 @@ class DeviceCommands:
         return self._recorded(loan, *items)
 
 
+# Letters, digits, spaces, dots, dashes: a year travels in URLs (/device-scheme/{year}/...).
+YEAR = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,19}$")
+
+
 def check_year(year: str) -> str:
     text = year.strip()
-    if not text or len(text) > 20:
-        raise InvalidField("year", "name the scheme year, e.g. 2021-22")
+    if not YEAR.match(text):
+        raise InvalidField("year", "name the scheme year like 2021-22 (letters, digits, dashes)")
     return text
 
 

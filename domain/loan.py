@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -15,6 +17,16 @@ from domain.sealing import PersonalData
 
 L = LoanStatus
 MAX_SIGNATURE = 200_000  # characters of a base64 PNG
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+ENDINGS = (L.RETURNED, L.LOST, L.STOLEN, L.DAMAGED, L.GIFTED, L.CANCELLED)
+
+
+def is_png(encoded: str) -> bool:
+    """A base64 text that decodes to something that starts like a PNG image."""
+    try:
+        return base64.b64decode(encoded, validate=True).startswith(PNG_MAGIC)
+    except (ValueError, binascii.Error):
+        return False
 
 
 class Kit(Aggregate):
@@ -123,6 +135,7 @@ class Loan(Aggregate):
         self.handed_over_on: date | None = None
         self.ended_on: date | None = None
         self.sessions: set[UUID] = set()
+        self.tickets: dict[UUID, date] = {}  # every ticket: the day it was opened
         self.open_tickets: set[UUID] = set()
 
     @property
@@ -157,7 +170,7 @@ class Loan(Aggregate):
                 "safeguarding_advice", "give safe-use and safeguarding advice before handing over"
             )
         if agreement is Agreement.SIGNATURE:
-            if not signature_png or len(signature_png) > MAX_SIGNATURE:
+            if not signature_png or len(signature_png) > MAX_SIGNATURE or not is_png(signature_png):
                 raise InvalidField("signature_png", "attach the signature image (PNG, base64)")
             witness = None
         else:
@@ -188,6 +201,8 @@ class Loan(Aggregate):
         self._not_before("on", on, self.handed_over_on, "the hand-over")
         if not 1 <= minutes <= 8 * 60:
             raise InvalidField("minutes", "must be 1 to 480")
+        if session_id in self.sessions:
+            raise InvalidField("session_id", "this session is already recorded")
         self.trigger_event(
             self.SessionRecorded,
             session_id=session_id,
@@ -204,6 +219,8 @@ class Loan(Aggregate):
     def open_ticket(self, ticket_id: UUID, on: date, problem: str, actor_id: UUID) -> None:
         self._require("open a support ticket on", (L.ACTIVE, L.GIFTED), "hand the kit over first")
         self._not_before("on", on, self.handed_over_on, "the hand-over")
+        if ticket_id in self.tickets:
+            raise InvalidField("ticket_id", "this ticket is already open or resolved")
         self.trigger_event(
             self.TicketOpened,
             ticket_id=ticket_id,
@@ -215,6 +232,7 @@ class Loan(Aggregate):
     def resolve_ticket(self, ticket_id: UUID, on: date, resolution: str, actor_id: UUID) -> None:
         if ticket_id not in self.open_tickets:
             raise InvalidField("ticket_id", "no open ticket with that id on this loan")
+        self._not_before("on", on, self.tickets[ticket_id], "the ticket was opened")
         self.trigger_event(
             self.TicketResolved,
             ticket_id=ticket_id,
@@ -240,8 +258,9 @@ class Loan(Aggregate):
         accessories_present: list[str] | None = None,
         note: str | None = None,
     ) -> None:
-        live = (L.CANCELLED,) if status is L.CANCELLED else ()
-        allowed = (L.RESERVED,) if live else (L.ACTIVE,)
+        if status not in ENDINGS:
+            raise InvalidField("status", f"{status.value} is not a way for a loan to end")
+        allowed = (L.RESERVED,) if status is L.CANCELLED else (L.ACTIVE,)
         self._require(
             status.value.replace("_", " "),
             allowed,
@@ -270,6 +289,7 @@ class Loan(Aggregate):
         elif isinstance(e, self.SessionRecorded):
             self.sessions.add(e.session_id)
         elif isinstance(e, self.TicketOpened):
+            self.tickets[e.ticket_id] = e.on
             self.open_tickets.add(e.ticket_id)
         elif isinstance(e, self.TicketResolved):
             self.open_tickets.discard(e.ticket_id)

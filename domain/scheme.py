@@ -29,6 +29,20 @@ DEFAULT_BUDGET: dict[BudgetLine, Decimal] = {
 }
 
 
+def check_budget(
+    budget: dict[BudgetLine, Decimal], hourly_rate: Decimal, setup_cost: Decimal
+) -> dict[BudgetLine, Decimal]:
+    """The budget if every amount is within bounds, else InvalidField naming the line."""
+    for line, amount in budget.items():
+        if not Decimal(0) <= amount <= Decimal(10_000_000):
+            raise InvalidField(f"budget.{line.value}", "must be 0 to 10,000,000 pounds")
+    if not Decimal(0) <= hourly_rate <= Decimal(500):
+        raise InvalidField("support_hourly_rate", "must be 0 to 500 pounds an hour")
+    if not Decimal(0) <= setup_cost <= Decimal(5000):
+        raise InvalidField("setup_cost_per_device", "must be 0 to 5,000 pounds")
+    return budget
+
+
 def scheme_id(year: str) -> UUID:
     return uuid5(SCHEMES, year)
 
@@ -181,12 +195,11 @@ class Scheme(Aggregate):
         setup_cost: Decimal,
         actor_id: UUID,
     ) -> None:
-        for line, amount in budget.items():
-            if not Decimal(0) <= amount <= Decimal(10_000_000):
-                raise InvalidField(f"budget.{line.value}", "must be 0 to 10,000,000 pounds")
+        """Change some or all lines; lines not given keep their amounts."""
+        check_budget(budget, hourly_rate, setup_cost)
         self.trigger_event(
             self.BudgetSet,
-            budget={k.value: v for k, v in budget.items()},
+            budget={**self.budget, **{k.value: v for k, v in budget.items()}},
             support_hourly_rate=hourly_rate,
             setup_cost_per_device=setup_cost,
             actor_id=actor_id,

@@ -218,7 +218,10 @@ class StockItem(Aggregate):
             )
         if name == "return" and not self.needs_wipe:
             to = S.IN_STOCK
-        if name in ("issue", "give", "return", "lose", "report_stolen") and loan_id != self.loan_id:
+        bound = self.state in (S.RESERVED, S.ISSUED)  # an item on a loan moves only with it
+        if (bound or name in ("issue", "give", "return", "lose", "report_stolen")) and (
+            name != "reserve" and loan_id != self.loan_id
+        ):
             raise InvalidTransition(
                 "item", self.id, name, self.state.value, "it is held by another loan"
             )

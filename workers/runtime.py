@@ -13,6 +13,7 @@ from domain.application import LacApplication
 from projections.assets import AssetsProjection
 from projections.casework import CaseworkProjection
 from projections.db import create_tables, make_engine
+from projections.devices import DeviceSchemeProjection
 from projections.people import PeopleProjection
 from projections.projector import Projector
 from projections.referrals import ReferralsProjection
@@ -48,6 +49,7 @@ class Runtime:
             Projector(self.app, self.engine, ReferralsProjection()),
             Projector(self.app, self.engine, CaseworkProjection()),
             Projector(self.app, self.engine, AssetsProjection()),
+            Projector(self.app, self.engine, DeviceSchemeProjection()),
         ]
         self.nudger: Nudger | None = None
         # Projections whose last catch-up failed (name -> error type), for /ready.

@@ -8,6 +8,8 @@ looked up first and only the missing steps are recorded, so an interrupted run c
 
 Accepted LAC referrals then get casework (``seed_casework``): contacts, goals, connections to
 a small assets directory per district, outcomes and wellbeing measures, dated after acceptance.
+When the window covers the device scheme's 2021-22 trial year, the accepted device referrals
+(and some carers in the same home) go through that year (``seed_devices``).
 
 Seed users (created when missing, all with the same password): ``coordinator.<district>`` for
 each district (e.g. ``coordinator.mansfield``, with that district as their team district),
@@ -35,6 +37,7 @@ from projections.imd import LsoaDeprivation, lsoa_count, lsoas_in_districts
 from workers import seed_names as v
 from workers.runtime import Runtime
 from workers.seed_casework import Accepted, CaseworkSummary, seed_casework
+from workers.seed_devices import DeviceCandidate, DeviceSummary, seed_devices
 
 DEFAULT_PASSWORD = "demo-password-123"
 DEVICE_SHARE = 0.10
@@ -55,7 +58,7 @@ class SeedError(RuntimeError):
 @dataclass(frozen=True)
 class SeedSummary:
     """What a run recorded: new people and referrals, users created, received-date range,
-    and the casework recorded for accepted LAC referrals."""
+    the casework recorded for accepted LAC referrals and the device scheme year."""
 
     people: int
     referrals: int
@@ -63,6 +66,7 @@ class SeedSummary:
     first_date: date | None
     last_date: date | None
     casework: CaseworkSummary = field(default_factory=CaseworkSummary)
+    devices: DeviceSummary = field(default_factory=DeviceSummary)
 
 
 @dataclass(frozen=True)
@@ -169,6 +173,22 @@ def seed_population(
     casework = seed_casework(
         runtime.app, accepted, coordinators, seed=seed, start=start, end=end, now=now
     )
+    candidates = [
+        DeviceCandidate(
+            p.person_id,
+            p.referral_id,
+            p.details,
+            ids[p.recorded_by],
+            p.decided_at,
+            p.closed_at,
+            p.close_note,
+        )
+        for p in plans
+        if p.programme is Programme.DEVICES and p.outcome is ReferralStatus.ACCEPTED
+    ]
+    devices = seed_devices(
+        runtime.app, candidates, ids, seed=seed, start=start, end=end, now=now, used=used
+    )
     received = [p.received_at.date() for p in plans]
     return SeedSummary(
         people=new_people,
@@ -177,6 +197,7 @@ def seed_population(
         first_date=min(received, default=None),
         last_date=max(received, default=None),
         casework=casework,
+        devices=devices,
     )
 
 
