@@ -30,9 +30,9 @@ from domain.scheme import scheme_id
 from workers import seed_devices_names as n
 from workers import seed_names as v
 from workers.seed_community import exists
-from workers.seed_devices_clerk import Clerk
+from workers.seed_devices_clerk import Clerk, new_id
 from workers.seed_devices_stock import Action, Agenda, Stock, working_day
-from workers.seed_devices_year import CLOSE_ENDINGS, Member, Year, new_id
+from workers.seed_devices_year import CLOSE_ENDINGS, Member, Year
 
 YEAR, STARTS, ENDS = "2021-22", date(2021, 6, 1), date(2022, 5, 31)
 CAPACITY = 300

@@ -9,6 +9,7 @@ Every rule the commands and aggregates check still holds.
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
@@ -17,6 +18,11 @@ from domain.application import LacApplication, Recorded
 from domain.device_commands import DeviceCommands
 from domain.errors import InvalidField, RecordNotFound
 from domain.person import Person
+
+
+def new_id(rng: random.Random) -> UUID:
+    """A version-4 UUID drawn from the seed's generator, so that the same seed gives it again."""
+    return UUID(int=rng.getrandbits(128), version=4)
 
 
 class Held:

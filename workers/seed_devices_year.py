@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from uuid import UUID
@@ -26,11 +25,11 @@ from domain.device_codes import (
     PlaceStatus,
     Provision,
     Recipient,
-    SessionKind,
 )
 from workers import seed_devices_names as n
-from workers.seed_devices_clerk import Clerk
+from workers.seed_devices_clerk import Clerk, new_id
 from workers.seed_devices_stock import Action, Agenda, Stock, working_day
+from workers.seed_devices_support import Support
 
 L = LoanStatus
 DAY = timedelta(days=1)
@@ -40,10 +39,6 @@ CLOSE_ENDINGS = {
     "Device returned at the end of the loan": L.RETURNED,
     "Trial ended; device gifted under the care and support plan": L.GIFTED,
 }
-
-
-def new_id(rng: random.Random) -> UUID:
-    return UUID(int=rng.getrandbits(128), version=4)
 
 
 @dataclass
@@ -78,6 +73,7 @@ class Year:
         self.counts = counts
         self.queue: list[Member] = []
         self.members: dict[UUID, Member] = {}
+        self.support = Support(self.clerk, self.agenda, officer, counts)
 
     # places ------------------------------------------------------------------------------
 
@@ -207,10 +203,10 @@ class Year:
         early, limit = day + 14 * DAY, min(m.until, self.agenda.last)
         closing = CLOSE_ENDINGS.get(m.close_note or "") if m.until < self.ends_on else None
         draw = rng.random()
-        status: LoanStatus | None = closing
-        on: date | None = m.until if closing else None
-        if closing:
-            pass
+        status: LoanStatus | None = None
+        on: date | None = None
+        if closing is not None:
+            status, on = closing, m.until
         elif draw < 0.035:
             status = L.LOST if draw < 0.02 else L.STOLEN
             on = early + timedelta(days=rng.randrange(max(1, (min(due, limit) - early).days)))
@@ -270,64 +266,5 @@ class Year:
     # support -----------------------------------------------------------------------------
 
     def _support(self, day: date, m: Member, loan: UUID, ends: date | None) -> None:
-        """1-4 training sessions, some remote support and tickets, all before the loan ends."""
-        rng = m.rng
         stop = min(m.until, self.agenda.last, (ends - DAY) if ends else self.ends_on)
-        at = day
-        for index in range(rng.choices((1, 2, 3, 4), (20, 35, 30, 15))[0]):
-            if at > stop:
-                break
-            topic, outcome = n.TRAINING[0] if index == 0 else rng.choice(n.TRAINING[1:])
-            self.agenda.on(at, self._session(loan, rng, SessionKind.TRAINING, topic, outcome))
-            at = working_day(at + timedelta(days=rng.randint(4, 14)))
-        for _ in range(rng.choices((0, 1, 2, 3), (35, 35, 20, 10))[0]):
-            at = working_day(day + timedelta(days=rng.randint(14, 240)))
-            topic, outcome = rng.choice(n.REMOTE)
-            remote = self._session(loan, rng, SessionKind.REMOTE_SUPPORT, topic, outcome)
-            if at <= stop:
-                self.agenda.on(at, remote)
-        for _ in range(rng.choice((0, 0, 0, 0, 1, 1, 2))):
-            opened = working_day(day + timedelta(days=rng.randint(7, 250)))
-            resolved = working_day(opened + timedelta(days=rng.randint(0, 6)))
-            ticket = self._ticket(loan, new_id(rng), *rng.choice(n.TICKETS))
-            if opened <= stop:
-                self.agenda.on(opened, ticket(resolved if resolved <= stop else None))
-
-    def _session(
-        self, loan: UUID, rng: random.Random, kind: SessionKind, topic: str, outcome: str
-    ) -> Action:
-        session_id = new_id(rng)
-        training = kind is SessionKind.TRAINING
-        minutes = rng.choice((45, 60, 60, 75, 90) if training else (10, 15, 20, 30, 40))
-
-        def session(day: date) -> None:
-            self.clerk.change_loan(
-                loan,
-                lambda x: x.record_session(
-                    session_id, kind, day, minutes, topic, outcome, self.officer
-                ),
-            )
-            self.counts["sessions"] += 1
-
-        return session
-
-    def _ticket(
-        self, loan: UUID, ticket: UUID, problem: str, resolution: str
-    ) -> Callable[[date | None], Action]:
-        def resolve(day: date) -> None:
-            self.clerk.change_loan(
-                loan, lambda x: x.resolve_ticket(ticket, day, resolution, self.officer)
-            )
-
-        def opened(resolved: date | None) -> Action:
-            def open_ticket(day: date) -> None:
-                self.clerk.change_loan(
-                    loan, lambda x: x.open_ticket(ticket, day, problem, self.officer)
-                )
-                self.counts["tickets"] += 1
-                if resolved is not None:
-                    self.agenda.on(resolved, resolve)
-
-            return open_ticket
-
-        return opened
+        self.support.plan(day, m.rng, loan, stop)

@@ -1,5 +1,5 @@
-"""The role matrix for the device scheme's commands: every route x every role, checked against
-what roles.py grants. `DEVICE_COMMAND_ROUTES` is for the check that the matrix tables together
+"""The role matrix for the device scheme: every command and read route x every role, checked
+against what roles.py grants. `DEVICE_ROUTES` is for the check that the matrix tables together
 cover every route the app serves (test_role_matrix.py)."""
 
 from __future__ import annotations
@@ -55,6 +55,10 @@ def _in_repair(api: Api) -> Ids:
     ids = _item(api)
     ok(api.post(OFFICER, f"{SCHEME}/stock/{ids['item_id']}/repair", {"note": "cracked"}))
     return ids
+
+
+def _kit(api: Api) -> Ids:
+    return {"kit_id": kit(api)[0]}
 
 
 def _reserved(api: Api) -> Ids:
@@ -127,6 +131,7 @@ DEVICE_COMMAND_ROUTES: list[Route] = [
         body=lambda api: {"label": "K", "item_ids": [receive(api)]},
         ok=201,
     ),
+    Route("dismantle kit", f"POST {SCHEME}/kits/{{kit_id}}/dismantle", "D", STOCK, _kit),
     # loans
     Route("reserve kit", f"POST {SCHEME}/{{year}}/loans", "D", LOANS, _year, _reservation, ok=201),
     Route("hand over", f"POST {LOAN}/hand-over", "D", LOANS, _reserved, hand_over_body()),
@@ -164,14 +169,26 @@ DEVICE_COMMAND_ROUTES: list[Route] = [
     Route("convert to gift", f"POST {LOAN}/convert-to-gift", "D", LOANS, _handed_over, {}),
     Route("cancel reservation", f"POST {LOAN}/cancel", "D", LOANS, _reserved, {}),
 ]
+READ, PEOPLE, DASHBOARD = "devices.read", "devices.people", "devices.dashboard"
+DEVICE_READ_ROUTES: list[Route] = [
+    Route("stock board", f"GET {SCHEME}/stock", "D", READ, _item),
+    Route("loans due", f"GET {SCHEME}/loans", "D", READ, _handed_over),
+    Route("connectivity expiring", f"GET {SCHEME}/connectivity/expiring", "D", READ, _reserved),
+    Route("scheme years", f"GET {SCHEME}/years", "DEA", DASHBOARD, _year),
+    Route("person's devices", f"GET {SCHEME}/people/{{person_id}}", "D", PEOPLE, _enrolled),
+    Route("waiting list", f"GET {SCHEME}/{{year}}/waiting-list", "D", READ, _year),
+    Route("dashboard", f"GET {SCHEME}/{{year}}/dashboard", "DEA", DASHBOARD, _year),
+    Route("end of scheme", f"GET {SCHEME}/{{year}}/end-of-scheme", "D", READ, _reserved),
+]
+DEVICE_ROUTES = DEVICE_COMMAND_ROUTES + DEVICE_READ_ROUTES
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("route", DEVICE_COMMAND_ROUTES, ids=lambda r: r.name)
-def test_device_command_role_matrix(api: Api, route: Route, role: str) -> None:
+@pytest.mark.parametrize("route", DEVICE_ROUTES, ids=lambda r: r.name)
+def test_device_role_matrix(api: Api, route: Route, role: str) -> None:
     check_route(api, route, role)
 
 
-@pytest.mark.parametrize("route", DEVICE_COMMAND_ROUTES, ids=lambda r: r.name)
-def test_the_device_command_matrix_is_what_roles_py_grants(route: Route) -> None:
+@pytest.mark.parametrize("route", DEVICE_ROUTES, ids=lambda r: r.name)
+def test_the_device_matrix_is_what_roles_py_grants(route: Route) -> None:
     check_grants(route)

@@ -1,6 +1,7 @@
 """The role matrix, continued: every casework route x every role (the routes for people,
-referrals, users and the system are in test_auth_and_roles.py), and a check that the two
-tables together cover every route the app serves, so that no new route goes unchecked."""
+referrals, users and the system are in test_auth_and_roles.py, the device scheme's in
+test_device_role_matrix.py), and a check that the tables together cover every route the app
+serves, so that no new route goes unchecked."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from tests.api.test_auth_and_roles import (
     check_route,
     created_id,
 )
+from tests.api.test_device_role_matrix import DEVICE_ROUTES
 from workers.settings import Settings
 
 P = "/people/{person_id}"
@@ -248,6 +250,6 @@ def test_every_route_of_the_app_is_in_the_matrix(settings: Settings) -> None:
     }
     assert documented
     assert sorted(documented - served) == []
-    in_matrix = {route.endpoint for route in ROUTES + CASEWORK_ROUTES}
+    in_matrix = {route.endpoint for route in ROUTES + CASEWORK_ROUTES + DEVICE_ROUTES}
     assert sorted(served - in_matrix) == []  # a route nobody checks
     assert sorted(in_matrix - served) == []  # an entry for a route the app no longer has
