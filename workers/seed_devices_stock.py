@@ -167,10 +167,9 @@ class Stock:
         return [self.clerk.get_item(i) for i in self.clerk.get_kit(kit_id).item_ids]
 
     def _dismantle(self, kit_id: UUID, items: list[StockItem]) -> None:
-        self.clerk.get_kit(kit_id).dismantle(self.officer)
+        self.clerk.dismantle_kit(kit_id, self.officer)
         self.counts["dismantled"] += 1
         for item in items:
-            item.put_in_kit(None, self.officer)
             if item.state is S.IN_STOCK:
                 self.spares[item.kind].append(item.id)
 
