@@ -1,11 +1,14 @@
-"""The one eventsourcing Application: the service layer and unit of work for casework."""
+"""The one eventsourcing Application: the service layer and unit of work.
+
+Its commands come in mixins by area: referrals, casework, the device scheme; people and the
+infrastructure (sealing, transcodings, positions) are here.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from typing import Any
@@ -17,40 +20,29 @@ from eventsourcing.persistence import IntegrityError as StaleSave
 from eventsourcing.persistence import JSONTranscoder, Mapper
 
 from domain.casework import CaseworkCommands
-from domain.codes import CASEWORK_ENUMS, SupportLevel
+from domain.codes import CASEWORK_ENUMS
 from domain.device_codes import DEVICE_ENUMS
 from domain.device_commands import DeviceCommands
 from domain.errors import DuplicatePerson, InvalidField, RecordNotFound
 from domain.keys import RecorderKeyStore
 from domain.person import NhsNumberClaim, Person, PersonDetails
+from domain.recorded import Recorded
 from domain.reference import (
     NOTTINGHAMSHIRE_DISTRICTS,
     Programme,
     ReferralSource,
     ReferralStatus,
-    check_text,
 )
-from domain.referral import Referral, check_reasons
+from domain.referral_commands import Authorise, ReferralCommands
 from domain.sealing import KeyStore, SealingMapper
 from domain.transcodings import DateAsISO, enum_transcoding
 
 CLOCK_SKEW = timedelta(minutes=5)
 # Nothing this service records happened before the year 2000 (a typo guard, not a rule).
 EARLIEST_YEAR = 1999
-# Called with the loaded referral before a step; raises to refuse (e.g. wrong programme).
-Authorise = Callable[[Referral], None]
 
 
-@dataclass(frozen=True)
-class Recorded:
-    """What a command recorded: the record's id, its new version and the log position."""
-
-    id: UUID
-    version: int
-    position: int
-
-
-class LacApplication(CaseworkCommands, DeviceCommands, Application[UUID]):
+class LacApplication(ReferralCommands, CaseworkCommands, DeviceCommands, Application[UUID]):
     """Records people and referrals; every personal field sealed under the person's key."""
 
     name = "lac"
@@ -216,179 +208,6 @@ class LacApplication(CaseworkCommands, DeviceCommands, Application[UUID]):
         person: Person = self._get(Person, "person", person_id)
         return person
 
-    # referrals -----------------------------------------------------------------------------
-
-    def make_referral(
-        self,
-        person_id: UUID,
-        programme: Programme,
-        source: ReferralSource,
-        referrer: str | None,
-        reasons: list[str],
-        consent_to_share: bool,
-        actor_id: UUID,
-        *,
-        referral_id: UUID | None = None,
-        occurred_at: datetime | None = None,
-    ) -> Recorded:
-        self.get_person(person_id)
-        referral = self._new_referral(
-            person_id,
-            programme,
-            source,
-            referrer,
-            reasons,
-            consent_to_share,
-            actor_id,
-            referral_id,
-            self._when(occurred_at),
-        )
-        return Recorded(referral.id, referral.version, self._saved(referral))
-
-    def register_and_refer(
-        self,
-        details: PersonDetails,
-        programme: Programme,
-        source: ReferralSource,
-        referrer: str | None,
-        reasons: list[str],
-        consent_to_share: bool,
-        actor_id: UUID,
-        *,
-        person_id: UUID | None = None,
-        referral_id: UUID | None = None,
-        occurred_at: datetime | None = None,
-    ) -> tuple[Recorded, Recorded]:
-        """Register a new person and refer them in one atomic save."""
-        when = self._when(occurred_at)
-        person, claims = self._new_person(details, actor_id, person_id, when)
-        referral = self._new_referral(
-            person.id,
-            programme,
-            source,
-            referrer,
-            reasons,
-            consent_to_share,
-            actor_id,
-            referral_id,
-            when,
-        )
-        position = self._save_registration(person, claims, referral)
-        return (
-            Recorded(person.id, person.version, position),
-            Recorded(referral.id, referral.version, position),
-        )
-
-    @staticmethod
-    def _new_referral(
-        person_id: UUID,
-        programme: Programme,
-        source: ReferralSource,
-        referrer: str | None,
-        reasons: list[str],
-        consent_to_share: bool,
-        actor_id: UUID,
-        referral_id: UUID | None,
-        when: datetime,
-    ) -> Referral:
-        who = check_text("referrer", referrer, 300, required=False) if referrer else None
-        return Referral._create(
-            Referral.Received,
-            id=referral_id,
-            person_id=person_id,
-            programme=programme,
-            source=source,
-            referrer=who,
-            reasons=check_reasons(reasons),
-            consent_to_share=consent_to_share,
-            actor_id=actor_id,
-            occurred_at=when,
-        )
-
-    def accept_referral(
-        self,
-        referral_id: UUID,
-        coordinator_id: UUID,
-        actor_id: UUID,
-        occurred_at: datetime | None = None,
-        authorise: Authorise | None = None,
-    ) -> Recorded:
-        """Accept and assign; a LAC referral opens (or reopens) the person's involvement."""
-
-        def accept(referral: Referral, when: datetime) -> list[Any]:
-            referral.accept(coordinator_id, actor_id, when)
-            if referral.programme is not Programme.LAC:
-                return []
-            involvement = self._opened(
-                referral.person_id,
-                coordinator_id,
-                SupportLevel.INTRODUCTORY,
-                actor_id,
-                referral.id,
-                when,
-            )
-            return [involvement] if involvement is not None else []
-
-        return self._step(referral_id, authorise, occurred_at, accept)
-
-    def decline_referral(
-        self,
-        referral_id: UUID,
-        reason: str,
-        actor_id: UUID,
-        occurred_at: datetime | None = None,
-        authorise: Authorise | None = None,
-    ) -> Recorded:
-        return self._step(
-            referral_id, authorise, occurred_at, lambda r, when: r.decline(reason, actor_id, when)
-        )
-
-    def redirect_referral(
-        self,
-        referral_id: UUID,
-        redirected_to: str,
-        note: str | None,
-        actor_id: UUID,
-        occurred_at: datetime | None = None,
-        authorise: Authorise | None = None,
-    ) -> Recorded:
-        return self._step(
-            referral_id,
-            authorise,
-            occurred_at,
-            lambda r, when: r.redirect(redirected_to, note, actor_id, when),
-        )
-
-    def close_referral(
-        self,
-        referral_id: UUID,
-        note: str | None,
-        actor_id: UUID,
-        occurred_at: datetime | None = None,
-        authorise: Authorise | None = None,
-    ) -> Recorded:
-        return self._step(
-            referral_id, authorise, occurred_at, lambda r, when: r.close(note, actor_id, when)
-        )
-
-    def _step(
-        self,
-        referral_id: UUID,
-        authorise: Authorise | None,
-        occurred_at: datetime | None,
-        step: Callable[[Referral, datetime], list[Any] | None],
-    ) -> Recorded:
-        """Load once, let the caller check who may act on it, take the step, save it all."""
-        referral = self.get_referral(referral_id)
-        if authorise is not None:
-            authorise(referral)
-        also = step(referral, self._when(occurred_at, referral.received_at)) or []
-        return Recorded(referral.id, referral.version, self._saved(referral, *also))
-
-    def get_referral(self, referral_id: UUID) -> Referral:
-        referral: Referral = self._get(Referral, "referral", referral_id)
-        return referral
-
     # history -------------------------------------------------------------------------------
 
     def history(self, aggregate_id: UUID) -> Iterator[DomainEventProtocol[UUID]]:
@@ -426,3 +245,6 @@ class LacApplication(CaseworkCommands, DeviceCommands, Application[UUID]):
 
 def today() -> date:
     return datetime.now(UTC).date()
+
+
+__all__ = ["Authorise", "LacApplication", "Recorded", "today"]
