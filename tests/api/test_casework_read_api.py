@@ -22,8 +22,8 @@ from domain.codes import (
     StrengthKind,
 )
 from domain.reference import Programme, ReferralSource
+from tests.api.casework_world import Casework
 from tests.api.conftest import PASSWORD, Api
-from tests.api.test_casework_projection import Casework
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from domain.contact import ContactDetails
 from domain.device_codes import Condition, ItemKind, LoanStatus, Provision, SessionKind
 from projections.imd import load_imd
 from tests.api.conftest import Api
-from tests.api.test_device_projection import (
+from tests.api.device_world import (
     BROXTOWE,
     TODAY,
     YEAR,
