@@ -34,6 +34,7 @@ from domain.reference import (
     ReferralStatus,
 )
 from domain.referral_commands import Authorise, ReferralCommands
+from domain.reporting import ReportingCommands
 from domain.sealing import KeyStore, SealingMapper
 from domain.transcodings import DateAsISO, enum_transcoding
 
@@ -42,7 +43,9 @@ CLOCK_SKEW = timedelta(minutes=5)
 EARLIEST_YEAR = 1999
 
 
-class LacApplication(ReferralCommands, CaseworkCommands, DeviceCommands, Application[UUID]):
+class LacApplication(
+    ReferralCommands, CaseworkCommands, DeviceCommands, ReportingCommands, Application[UUID]
+):
     """Records people and referrals; every personal field sealed under the person's key."""
 
     name = "lac"

@@ -17,6 +17,7 @@ from projections.devices import DeviceSchemeProjection
 from projections.people import PeopleProjection
 from projections.projector import Projector
 from projections.referrals import ReferralsProjection
+from projections.report_facts import ReportFactsProjection
 from projections.tables import projection_positions
 from workers.settings import Settings
 
@@ -50,6 +51,7 @@ class Runtime:
             Projector(self.app, self.engine, CaseworkProjection()),
             Projector(self.app, self.engine, AssetsProjection()),
             Projector(self.app, self.engine, DeviceSchemeProjection()),
+            Projector(self.app, self.engine, ReportFactsProjection()),
         ]
         self.nudger: Nudger | None = None
         # Projections whose last catch-up failed (name -> error type), for /ready.

@@ -35,10 +35,21 @@ class Settings(BaseSettings):
     db_lock_timeout_seconds: int = Field(5, ge=1)
     host: str = "127.0.0.1"
     port: int = 8000
+    disclosure_smallest_shown: int = Field(
+        8, ge=1, le=100, description="Published counts below this (but above 0) show as *"
+    )
+    disclosure_round_to: int = Field(5, ge=1, le=100, description="Published counts round to this")
+    report_definitions: Path | None = Field(
+        None, description="A council's own indicator definitions file (TOML); unset = shipped"
+    )
 
     def derived_key(self, purpose: str) -> bytes:
         """A key for one purpose, so that rotating the token key never touches NHS claims."""
         return hmac.new(self.secret().encode(), purpose.encode(), hashlib.sha256).digest()
+
+    def extract_key(self) -> bytes:
+        """Keys the pseudonyms in evaluation extracts: stable, not reversible without it."""
+        return self.derived_key("lac:extract-pseudonyms")
 
     def token_key(self) -> str:
         return self.derived_key("lac:tokens").hex()
