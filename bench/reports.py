@@ -122,7 +122,7 @@ def measure(runtime: Any, repeat: int) -> list[tuple[str, float]]:
 
     context = ReportContext(runtime.engine, runtime.settings.districts)
     request = ReportRequest(2021, 4)
-    cold = build._cache.clear
+    cold = build.forget_histories
 
     def bare_read() -> None:
         with runtime.engine.connect() as conn:

@@ -13,7 +13,7 @@ from projections.reports.breakdowns import breakdown_tables
 from projections.reports.costs import CostTable, default_table, table_from_fact
 from projections.reports.definitions import load_definitions
 from projections.reports.disclosure import Disclosure
-from projections.reports.history import load_history, position_at
+from projections.reports.history import Folded, fold_forward, load_history, position_at
 from projections.reports.measures import MEASURES, Period
 from projections.reports.model import Cell, Chart, Footer, Report, Section, Series, Table
 from projections.reports.performance import (
@@ -35,8 +35,10 @@ from projections.tables import projection_positions
 
 Progress = Callable[[str], None]
 FACTS_PROJECTION = "report_facts"
-_cache: dict[tuple[str, int], History] = {}
-_cache_lock = threading.Lock()
+# Reports in one process are built one at a time: the kept history is folded in place.
+reports_lock = threading.RLock()
+_heads: dict[str, Folded] = {}
+_older: dict[str, History] = {}
 
 
 def facts_projected_to(engine: Engine) -> int:
@@ -60,18 +62,30 @@ def resolve_position(context: ReportContext, request: ReportRequest) -> int:
 
 
 def history_at(engine: Engine, position: int) -> History:
-    """The folded history, kept for the last two positions asked (reports are often re-run)."""
-    key = (engine.url.render_as_string(hide_password=True), position)
-    with _cache_lock:
-        found = _cache.get(key)
-    if found is not None:
-        return found
-    history = load_history(engine, position)
-    with _cache_lock:
-        if len(_cache) >= 2:
-            _cache.pop(next(iter(_cache)))
-        _cache[key] = history
-    return history
+    """The folded history at `position`. Call with `reports_lock` held.
+
+    The newest history asked for is kept and moved forward by folding only the facts recorded
+    since, so a report on a growing log does not re-read it all; an older position is folded
+    afresh (and the last one kept).
+    """
+    key = engine.url.render_as_string(hide_password=True)
+    head = _heads.get(key)
+    if head is None or head.history.position <= position:
+        if head is None:
+            head = _heads[key] = Folded(History(0))
+        fold_forward(engine, head, position)
+        return head.history
+    older = _older.get(key)
+    if older is None or older.position != position:
+        older = _older[key] = load_history(engine, position)
+    return older
+
+
+def forget_histories() -> None:
+    """Drop every kept history (the next report reads the log afresh)."""
+    with reports_lock:
+        _heads.clear()
+        _older.clear()
 
 
 def _costs(history: History) -> CostTable:
@@ -83,8 +97,12 @@ def _costs(history: History) -> CostTable:
 def build_report(
     context: ReportContext, request: ReportRequest, progress: Progress | None = None
 ) -> Report:
+    with reports_lock:
+        return _build(context, request.checked(datetime.now(UTC).date()), progress)
+
+
+def _build(context: ReportContext, request: ReportRequest, progress: Progress | None) -> Report:
     step = progress or (lambda _name: None)
-    request = request.checked(datetime.now(UTC).date())
     position = resolve_position(context, request)
     step("Reading the event log")
     history = history_at(context.engine, position)

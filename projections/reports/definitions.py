@@ -68,9 +68,11 @@ def load_definitions(path: Path | None, measures: Collection[str]) -> Definition
     if not isinstance(entries, list) or not entries:
         raise BadDefinitions(f"{source}: needs at least one [[indicator]]")
     indicators = tuple(_indicator(source, n, e, measures) for n, e in enumerate(entries, 1))
-    ids = [i.id for i in indicators]
-    if len(set(ids)) != len(ids):
-        raise BadDefinitions(f"{source}: indicator ids must be unique")
+    seen: set[str] = set()
+    for number, indicator in enumerate(indicators, 1):
+        if indicator.id in seen:
+            raise BadDefinitions(f"{source}: indicator {number}: id {indicator.id!r} is used twice")
+        seen.add(indicator.id)
     return Definitions(version, indicators, hashlib.sha256(raw).hexdigest())
 
 

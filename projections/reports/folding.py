@@ -60,8 +60,7 @@ def involvement(h: History, kind: str, entity: UUID, person_id: UUID, on: date, 
         return
     if step in ("opened", "reopened"):
         found.opened_on.append(on)
-    if step == "reopened" and data.get("referral_id"):
-        found.referral_id = _uuid(data["referral_id"])
+    # The referral that first opened it stays: the wait to a first contact runs from there.
     if district:
         found.district = district
     if step != "reassigned":

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -46,19 +47,37 @@ def position_at(engine: Engine, moment: datetime) -> int:
         return int(conn.execute(query).scalar() or 0)
 
 
-def load_history(engine: Engine, position: int) -> History:
-    """Read the facts up to `position`, in log order, and fold them."""
-    query = select(*COLUMNS).where(rf.c.position <= position).order_by(rf.c.position)
-    history = History(position)
-    digest = hashlib.sha256()
+@dataclass
+class Folded:
+    """A history and the running digest of the facts folded into it, to fold more later."""
+
+    history: History
+    hasher: Any = field(default_factory=hashlib.sha256)
+
+
+def fold_forward(engine: Engine, folded: Folded, position: int) -> None:
+    """Fold the facts after the history's position up to `position`, in log order."""
+    query = (
+        select(*COLUMNS)
+        .where(rf.c.position > folded.history.position, rf.c.position <= position)
+        .order_by(rf.c.position)
+    )
+    history = folded.history
     with engine.connect() as conn:
         result = conn.execution_options(stream_results=True, yield_per=20_000).execute(query)
         for chunk in result.partitions():
-            digest.update(_canonical(chunk))
+            folded.hasher.update(_canonical(chunk))
             for row in chunk:
                 apply_fact(history, row)
-    history.digest = digest.hexdigest()
-    return history
+    history.position = position
+    history.digest = folded.hasher.hexdigest()
+
+
+def load_history(engine: Engine, position: int) -> History:
+    """Read the facts up to `position`, in log order, and fold them."""
+    folded = Folded(History(0))
+    fold_forward(engine, folded, position)
+    return folded.history
 
 
 def _canonical(rows: Sequence[Any]) -> bytes:

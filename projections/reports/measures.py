@@ -70,21 +70,28 @@ def _first_contacts(h: History) -> dict[UUID, date]:
     return first
 
 
-def _referred_on(h: History, person_id: UUID, referral_id: UUID | None) -> date | None:
-    if referral_id is not None and referral_id in h.referrals:
-        return h.referrals[referral_id].received_on
-    dates = [r.received_on for r in h.referrals.values() if r.person_id == person_id]
-    return min(dates) if dates else None
+def _first_referrals(h: History) -> dict[UUID, date]:
+    first: dict[UUID, date] = {}
+    for r in h.referrals.values():
+        if r.person_id not in first or r.received_on < first[r.person_id]:
+            first[r.person_id] = r.received_on
+    return first
 
 
 def days_to_first_contact(h: History, p: Period) -> list[Observation]:
-    first = _first_contacts(h)
+    """Days from the involvement's referral (else the person's first, else the opening)."""
+    first_contact, first_referral = _first_contacts(h), _first_referrals(h)
     found: list[Observation] = []
     for inv in h.involvements.values():
-        contact = first.get(inv.person_id)
+        contact = first_contact.get(inv.person_id)
         if contact is None or not p.holds(contact):
             continue
-        start = _referred_on(h, inv.person_id, inv.referral_id) or min(inv.opened_on)
+        referral = h.referrals.get(inv.referral_id) if inv.referral_id else None
+        start = (
+            referral.received_on
+            if referral is not None
+            else first_referral.get(inv.person_id, min(inv.opened_on))
+        )
         found.append((inv.person_id, Decimal(max(0, (contact - start).days))))
     return found
 
@@ -129,23 +136,23 @@ def _value(m: MeasureFacts, item: int | None) -> Decimal | None:
 
 def paired_changes(h: History, p: Period, instrument: str, item: int | None) -> list[Observation]:
     """Per person: their latest follow-up dated in the period minus their earliest baseline."""
-    standing = [m for m in h.measures.values() if m.instrument == instrument and not m.withdrawn]
     follow_ups: dict[UUID, MeasureFacts] = {}
-    for m in standing:
-        if m.occasion == "follow_up" and p.holds(m.on):
+    baselines: dict[UUID, list[MeasureFacts]] = {}
+    for m in h.measures.values():
+        if m.instrument != instrument or m.withdrawn:
+            continue
+        if m.occasion == "baseline":
+            baselines.setdefault(m.person_id, []).append(m)
+        elif p.holds(m.on):
             known = follow_ups.get(m.person_id)
             if known is None or m.on >= known.on:
                 follow_ups[m.person_id] = m
     found: list[Observation] = []
     for person_id, follow_up in follow_ups.items():
-        baselines = [
-            m
-            for m in standing
-            if m.person_id == person_id and m.occasion == "baseline" and m.on <= follow_up.on
-        ]
-        if not baselines:
+        before_it = [m for m in baselines.get(person_id, ()) if m.on <= follow_up.on]
+        if not before_it:
             continue
-        baseline = min(baselines, key=lambda m: m.on)
+        baseline = min(before_it, key=lambda m: m.on)
         before, after = _value(baseline, item), _value(follow_up, item)
         if before is not None and after is not None:
             found.append((person_id, after - before))
