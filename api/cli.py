@@ -1,4 +1,4 @@
-"""The `lac` command: serve, worker, beat, rebuild, users, seed, imd, demo."""
+"""The `lac` command: serve, worker, beat, rebuild, users, seed, imd, demo, report, extract."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 
+from api import cli_report
 from api.cli_tasks import (
     add_user_command,
     demo_command,
@@ -104,6 +105,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="seed a demo population if empty, print a login, serve")
     p.add_argument("--people", type=int, default=300)
     p.set_defaults(run=lambda a: demo_command(a.people, serve))
+    cli_report.add_parsers(sub)
     return parser
 
 

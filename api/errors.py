@@ -21,12 +21,13 @@ from domain.errors import (
     NoInvolvement,
     RecordNotFound,
 )
+from projections.reports.request import BadReportRequest, ReportNotReady
 
 log = logging.getLogger("lac.api")
 
 
-def field_error(field: str, message: str) -> JSONResponse:
-    detail = [{"loc": ["body", *field.split(".")], "msg": message, "type": "value_error"}]
+def field_error(field: str, message: str, where: str = "body") -> JSONResponse:
+    detail = [{"loc": [where, *field.split(".")], "msg": message, "type": "value_error"}]
     return JSONResponse({"detail": detail}, status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 
@@ -34,6 +35,21 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(InvalidField)
     def invalid_field(_: Request, exc: InvalidField) -> JSONResponse:
         return field_error(exc.field, exc.message)
+
+    @app.exception_handler(BadReportRequest)
+    def bad_report_request(request: Request, exc: BadReportRequest) -> JSONResponse:
+        # A report's parameters are in the query string; an extract's in the body.
+        return field_error(exc.field, exc.message, "query" if request.method == "GET" else "body")
+
+    @app.exception_handler(ReportNotReady)
+    def report_not_ready(_: Request, exc: ReportNotReady) -> JSONResponse:
+        detail = (
+            f"the report facts have not reached position {exc.wanted} yet "
+            f"(they are at {exc.have}); try again shortly"
+        )
+        return JSONResponse(
+            {"detail": detail}, status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "1"}
+        )
 
     @app.exception_handler(InvalidTransition)
     def invalid_transition(_: Request, exc: InvalidTransition) -> JSONResponse:

@@ -24,6 +24,7 @@ from api.routes import (
     outcomes,
     people,
     referrals,
+    reports,
     system,
 )
 from projections.db import create_tables
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         devices_stock.router,
         devices_loans.router,
         devices_read.router,
+        reports.router,
     )
     for router in routers:
         app.include_router(router)

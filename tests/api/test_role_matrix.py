@@ -1,7 +1,7 @@
 """The role matrix, continued: every casework route x every role (the routes for people,
 referrals, users and the system are in test_auth_and_roles.py, the device scheme's in
-test_device_role_matrix.py), and a check that the tables together cover every route the app
-serves, so that no new route goes unchecked."""
+test_device_role_matrix.py, the reports' in test_report_role_matrix.py), and a check that the
+tables together cover every route the app serves, so that no new route goes unchecked."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from tests.api.test_auth_and_roles import (
     created_id,
 )
 from tests.api.test_device_role_matrix import DEVICE_ROUTES
+from tests.api.test_report_role_matrix import REPORT_ROUTES
 from workers.settings import Settings
 
 P = "/people/{person_id}"
@@ -250,6 +251,8 @@ def test_every_route_of_the_app_is_in_the_matrix(settings: Settings) -> None:
     }
     assert documented
     assert sorted(documented - served) == []
-    in_matrix = {route.endpoint for route in ROUTES + CASEWORK_ROUTES + DEVICE_ROUTES}
+    in_matrix = {
+        route.endpoint for route in ROUTES + CASEWORK_ROUTES + DEVICE_ROUTES + REPORT_ROUTES
+    }
     assert sorted(served - in_matrix) == []  # a route nobody checks
     assert sorted(in_matrix - served) == []  # an entry for a route the app no longer has

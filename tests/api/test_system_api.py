@@ -20,7 +20,14 @@ def test_ready_reports_checks_and_projection_positions(api: Api) -> None:
     assert body["status"] == "ready"
     assert body["checks"] == {"event_store": "ok", "read_models": "ok", "projections": "ok"}
     assert body["log_position"] == made["position"]
-    assert set(body["projections"]) == {"people", "referrals", "casework", "assets", "devices"}
+    assert set(body["projections"]) == {
+        "people",
+        "referrals",
+        "casework",
+        "assets",
+        "devices",
+        "report_facts",
+    }
     for projection in body["projections"].values():
         assert projection == {"position": made["position"], "behind": 0}
 
