@@ -9,13 +9,15 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
-from api import errors
+from api import errors, security
 from api.accounts import service_metadata
 from api.routes import (
     assets,
+    audit,
     auth,
     casework_read,
     contacts,
+    data_protection,
     devices_loans,
     devices_read,
     devices_scheme,
@@ -64,6 +66,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         title="Local Area Coordination", description=DESCRIPTION, version="0.1.0", lifespan=lifespan
     )
     errors.install(app)
+    security.install(app)
     routers = (
         system.router,
         auth.router,
@@ -79,6 +82,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         devices_loans.router,
         devices_read.router,
         reports.router,
+        audit.router,
+        data_protection.router,
     )
     for router in routers:
         app.include_router(router)

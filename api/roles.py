@@ -54,6 +54,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "reports.unit_costs.read": frozenset({E, A}),
     "reports.unit_costs.manage": frozenset({A}),
     "users.manage": frozenset({A}),
+    "audit.read": frozenset({A}),
+    "break_glass.review": frozenset({A}),
+    "people.erase": frozenset({A}),
+    "people.subject_access": frozenset({A}),
+    "retention.run": frozenset({A}),
     "users.list_coordinators": frozenset({C, A}),
     "system.ready": frozenset({C, S, D, E, A}),
 }

@@ -39,6 +39,14 @@ class Settings(BaseSettings):
         8, ge=1, le=100, description="Published counts below this (but above 0) show as *"
     )
     disclosure_round_to: int = Field(5, ge=1, le=100, description="Published counts round to this")
+    retention_years: int = Field(
+        6, ge=1, le=100, description="Erase a person this many years after their involvement closed"
+    )
+    max_request_bytes: int = Field(
+        1_000_000, ge=1_000, le=50_000_000, description="Larger request bodies get 413"
+    )
+    login_attempts: int = Field(5, ge=1, le=100, description="Failed sign-ins before a lockout")
+    login_lockout_minutes: int = Field(15, ge=1, le=24 * 60)
     report_definitions: Path | None = Field(
         None, description="A council's own indicator definitions file (TOML); unset = shipped"
     )

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 
 from api.main import create_app
 from tests.api.conftest import ROLES, Api
+from tests.api.test_audit_role_matrix import AUDIT_ROUTES
 from tests.api.test_auth_and_roles import (
     ROUTES,
     SETUP,
@@ -25,6 +26,7 @@ from tests.api.test_auth_and_roles import (
     check_route,
     created_id,
 )
+from tests.api.test_data_protection_role_matrix import DATA_PROTECTION_ROUTES
 from tests.api.test_device_role_matrix import DEVICE_ROUTES
 from tests.api.test_report_role_matrix import REPORT_ROUTES
 from workers.settings import Settings
@@ -252,7 +254,13 @@ def test_every_route_of_the_app_is_in_the_matrix(settings: Settings) -> None:
     assert documented
     assert sorted(documented - served) == []
     in_matrix = {
-        route.endpoint for route in ROUTES + CASEWORK_ROUTES + DEVICE_ROUTES + REPORT_ROUTES
+        route.endpoint
+        for route in ROUTES
+        + CASEWORK_ROUTES
+        + DEVICE_ROUTES
+        + REPORT_ROUTES
+        + AUDIT_ROUTES
+        + DATA_PROTECTION_ROUTES
     }
     assert sorted(served - in_matrix) == []  # a route nobody checks
     assert sorted(in_matrix - served) == []  # an entry for a route the app no longer has
