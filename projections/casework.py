@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, and_, func, insert, select, update
 
 from domain.codes import OutcomeDomain
+from domain.erasure import Erasure
 from domain.involvement import Involvement
 from domain.wellbeing import score
 from projections.casework_contacts import ConnectionHandlers, ContactHandlers, add_record
@@ -21,6 +22,7 @@ from projections.casework_tables import (
     outcomes,
     person_records,
 )
+from projections.erasure import CASEWORK, erasure_handler, purge_casework_answers
 from projections.projector import Handler
 
 Inv = Involvement
@@ -63,6 +65,7 @@ class CaseworkProjection(ContactHandlers, ConnectionHandlers):
             Inv.MeasureWithdrawn: self.measure_withdrawn,
             **self.contact_handlers(),
             **self.connection_handlers(),
+            Erasure.Recorded: erasure_handler(CASEWORK, purge_casework_answers),
         }
 
     # the involvement ------------------------------------------------------------------------

@@ -9,11 +9,13 @@ from typing import Any
 from sqlalchemy import Connection, Table, delete, insert, select, update
 
 from domain.device_codes import ItemState, PlaceStatus
+from domain.erasure import Erasure
 from domain.loan import Kit
 from domain.scheme import Scheme
 from domain.stock import StockItem
 from projections.device_tables import DEVICE_TABLES, kits, scheme_places, schemes, stock_items
 from projections.devices_loans import LoanHandlers
+from projections.erasure import DEVICES, erasure_handler, purge_device_answers
 from projections.projector import Handler
 
 HELD = (ItemState.RESERVED, ItemState.ISSUED)
@@ -58,6 +60,7 @@ class DeviceSchemeProjection(LoanHandlers):
             Scheme.PlaceTaken: self.place_taken,
             Scheme.PlaceLeft: self.place_left,
             **self.loan_handlers(),
+            Erasure.Recorded: erasure_handler(DEVICES, purge_device_answers),
         }
 
     # stock ----------------------------------------------------------------------------------

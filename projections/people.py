@@ -6,9 +6,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, insert, update
 
+from domain.erasure import Erasure
 from domain.person import Person
+from projections.erasure import PEOPLE, erasure_handler, purge_person_answers, record_erasure
 from projections.projector import Handler
-from projections.tables import people
+from projections.tables import erasures, people
 
 PERSONAL_COLUMNS = ("name", "date_of_birth", "nhs_number", "postcode", "address", "phone", "email")
 ANALYTIC_COLUMNS = ("district", "lsoa_code", "age_band", "sex", "ethnicity")
@@ -24,13 +26,14 @@ def _columns(personal: dict[str, Any] | None, analytic: dict[str, Any]) -> dict[
 
 class PeopleProjection:
     name = "people"
-    tables: tuple[Table, ...] = (people,)
+    tables: tuple[Table, ...] = (people, erasures)
 
     def handlers(self) -> dict[type[Any], Handler]:
         return {
             Person.Registered: self.registered,
             Person.DetailsCorrected: self.corrected,
             Person.CarerLinked: self.carer_linked,
+            Erasure.Recorded: erasure_handler(PEOPLE, record_erasure, purge_person_answers),
         }
 
     def registered(self, conn: Connection, e: Person.Registered, _position: int) -> None:

@@ -6,7 +6,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, insert, update
 
+from domain.erasure import Erasure
 from domain.referral import Referral
+from projections.erasure import REFERRALS, erasure_handler, purge_referral_answers
 from projections.projector import Handler
 from projections.tables import referrals
 
@@ -22,6 +24,7 @@ class ReferralsProjection:
             Referral.Declined: self.declined,
             Referral.Redirected: self.redirected,
             Referral.Closed: self.closed,
+            Erasure.Recorded: erasure_handler(REFERRALS, purge_referral_answers),
         }
 
     def received(self, conn: Connection, e: Referral.Received, _position: int) -> None:

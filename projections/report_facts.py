@@ -8,6 +8,8 @@ corrections recorded after that position are left out, exactly as the event log 
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
@@ -22,6 +24,7 @@ from sqlalchemy import (
     Connection,
     Date,
     Integer,
+    LargeBinary,
     String,
     Table,
     Uuid,
@@ -54,6 +57,9 @@ report_facts = Table(
     Column("detail", String(60)),
     Column("number", Integer),
     Column("data", JSON),
+    # sha256 of the row's canonical text (first 16 bytes): a report's inputs digest is built
+    # from these without formatting every row again.
+    Column("digest", LargeBinary(16), nullable=False),
 )
 
 Extract = Callable[[Any], dict[str, Any]]
@@ -233,14 +239,36 @@ def _person_id(e: Any) -> UUID | None:
 def fact_row(e: Any, position: int) -> dict[str, Any]:
     kind, extract = FACTS[type(e)]
     recorded_at: datetime = e.timestamp
-    return {
+    row = {
         "position": position,
-        "recorded_at": recorded_at,
         "kind": kind,
         "entity_id": e.originator_id,
         "person_id": _person_id(e),
         **extract(e),
     }
+    return {**row, "recorded_at": recorded_at, "digest": row_digest(row)}
+
+
+CANONICAL = (
+    "position",
+    "kind",
+    "entity_id",
+    "person_id",
+    "on_date",
+    "district",
+    "code",
+    "detail",
+    "number",
+)
+
+
+def row_digest(row: dict[str, Any]) -> bytes:
+    """The same fact gives the same bytes on any database."""
+    data = row.get("data")
+    text = "|".join("" if row.get(n) is None else str(row[n]) for n in CANONICAL)
+    if data is not None:
+        text += "|" + json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).digest()[:16]
 
 
 class ReportFactsProjection:

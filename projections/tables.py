@@ -105,3 +105,15 @@ referrals = Table(
     Column("updated_at", UTCDateTime(), nullable=False),
     Index("ix_rm_referrals_inbox", "programme", "status", "received_at"),
 )
+
+# One row per erased person: who erased them, when and on what ground (no personal data).
+erasures = Table(
+    "rm_erasures",
+    metadata,
+    Column("person_id", Uuid, primary_key=True),
+    Column("erasure_id", Uuid, nullable=False),
+    Column("ground", String(20), nullable=False),
+    Column("erased_by", Uuid, nullable=False),
+    Column("erased_at", UTCDateTime(), nullable=False),
+    Column("position", BigInteger, nullable=False),
+)

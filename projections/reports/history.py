@@ -7,8 +7,7 @@ report as at a past position cannot see a correction recorded after it.
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -21,7 +20,6 @@ from projections.reports.records import History
 
 COLUMNS = (
     rf.c.position,
-    rf.c.recorded_at,
     rf.c.kind,
     rf.c.entity_id,
     rf.c.person_id,
@@ -31,6 +29,7 @@ COLUMNS = (
     rf.c.detail,
     rf.c.number,
     rf.c.data,
+    rf.c.digest,
 )
 
 
@@ -66,10 +65,17 @@ def fold_forward(engine: Engine, folded: Folded, position: int) -> None:
     with engine.connect() as conn:
         result = conn.execution_options(stream_results=True, yield_per=20_000).execute(query)
         for chunk in result.partitions():
-            folded.hasher.update(_canonical(chunk))
+            folded.hasher.update(b"".join(row[-1] for row in chunk))
             for row in chunk:
                 apply_fact(history, row)
+        last = conn.execute(
+            select(rf.c.recorded_at)
+            .where(rf.c.position <= position)
+            .order_by(rf.c.position.desc())
+            .limit(1)
+        ).scalar()
     history.position = position
+    history.last_recorded_at = last
     history.digest = folded.hasher.hexdigest()
 
 
@@ -80,30 +86,16 @@ def load_history(engine: Engine, position: int) -> History:
     return folded.history
 
 
-def _canonical(rows: Sequence[Any]) -> bytes:
-    """A stable text of the rows: the same facts give the same digest on any database."""
-    return "".join(
-        f"{r[0]}|{r[2]}|{r[3]}|{r[4]}|{r[5]}|{r[6]}|{r[7]}|{r[8]}|{r[9]}|{_json(r[10])}\n"
-        for r in rows
-    ).encode()
-
-
-def _json(value: Any) -> str:
-    if value is None:
-        return ""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
-
-
 def apply_facts(history: History, rows: Iterable[Any]) -> None:
     for row in rows:
         apply_fact(history, row)
 
 
 def apply_fact(h: History, row: Any) -> None:
-    (position, recorded_at, kind, entity, person, on, district, code, detail, number, data) = row
+    (position, kind, entity, person, on, district, code, detail, number, data, _digest) = row
     h.facts += 1
-    h.last_recorded_at = recorded_at
-    group = kind.split(".", 1)[0]
-    FOLDERS[group](h, kind, entity, person, on, district, code, detail, number, data or {})
+    FOLDERS[kind.partition(".")[0]](
+        h, kind, entity, person, on, district, code, detail, number, data or {}
+    )
     if kind == "unit_costs.set":
         h.unit_costs = (position, data)

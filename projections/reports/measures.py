@@ -3,14 +3,19 @@
 An observation is (person or None, value). A figure is formed from a period's observations:
 people = different people; count = how many; hours/money = the values added up; rate = the
 share of observations whose value is 1; median/change = the median or mean of the values.
+
+Most measures are dated: every observation has a day, worked out once per history position and
+kept sorted, so a period is a slice found by bisection, not a pass over the whole history.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from domain.codes import Instrument, OutcomeDomain
@@ -19,7 +24,9 @@ from projections.reports.records import History, MeasureFacts, SchemeFacts
 from projections.reports.spend import SPEND_LINES
 
 Observation = tuple[UUID | None, Decimal]
-ONE = Decimal(1)
+# (day, person, value, key): with `last_per_key`, only each key's last observation in a period.
+Dated = tuple[date, UUID | None, Decimal, Any]
+ONE, ZERO = Decimal(1), Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -34,32 +41,50 @@ class Period:
 Measure = Callable[[History, Period], list[Observation]]
 
 
-def people_introduced(h: History, p: Period) -> list[Observation]:
-    return [
-        (r.person_id, ONE)
-        for r in h.referrals.values()
-        if r.programme == "lac" and p.holds(r.received_on)
-    ]
+def memo(h: History, name: str, work: Callable[[], Any]) -> Any:
+    """`work()` once per history position."""
+    found = h.memo.get(name)
+    if found is None or found[0] != h.position:
+        found = h.memo[name] = (h.position, work())
+    return found[1]
 
 
-def new_involvements(h: History, p: Period) -> list[Observation]:
-    return [(i.person_id, ONE) for i in h.involvements.values() for d in i.opened_on if p.holds(d)]
+def dated(
+    name: str, extract: Callable[[History], Iterable[Dated]], last_per_key: bool = False
+) -> Measure:
+    def sorted_rows(h: History) -> tuple[list[date], list[Dated]]:
+        rows = sorted(extract(h), key=lambda r: r[0])
+        return [r[0] for r in rows], rows
+
+    def measure(h: History, p: Period) -> list[Observation]:
+        days, rows = memo(h, name, lambda: sorted_rows(h))
+        chosen = rows[bisect_left(days, p.start) : bisect_right(days, p.end)]
+        if last_per_key:
+            chosen = list({r[3]: r for r in chosen}.values())
+        return [(r[1], r[2]) for r in chosen]
+
+    return measure
 
 
-def active_at_end(h: History, p: Period) -> list[Observation]:
-    return [(i.person_id, ONE) for i in h.involvements.values() if i.status_on(p.end) == "active"]
+def _referrals(h: History) -> Iterable[Dated]:
+    return (
+        (r.received_on, r.person_id, ONE, k) for k, r in h.referrals.items() if r.programme == "lac"
+    )
 
 
-def support_contacts(h: History, p: Period) -> list[Observation]:
-    return [(c.person_id, ONE) for c in h.contacts.values() if not c.withdrawn and p.holds(c.on)]
+def _openings(h: History) -> Iterable[Dated]:
+    return ((d, i.person_id, ONE, k) for k, i in h.involvements.items() for d in i.opened_on)
 
 
-def support_minutes(h: History, p: Period) -> list[Observation]:
-    return [
-        (c.person_id, Decimal(c.minutes))
-        for c in h.contacts.values()
-        if not c.withdrawn and p.holds(c.on)
-    ]
+def _contacts(minutes: bool) -> Callable[[History], Iterable[Dated]]:
+    def extract(h: History) -> Iterable[Dated]:
+        return (
+            (c.on, c.person_id, Decimal(c.minutes) if minutes else ONE, k)
+            for k, c in h.contacts.items()
+            if not c.withdrawn
+        )
+
+    return extract
 
 
 def _first_contacts(h: History) -> dict[UUID, date]:
@@ -78,13 +103,13 @@ def _first_referrals(h: History) -> dict[UUID, date]:
     return first
 
 
-def days_to_first_contact(h: History, p: Period) -> list[Observation]:
-    """Days from the involvement's referral (else the person's first, else the opening)."""
+def _waits(h: History) -> Iterable[Dated]:
+    """Days from the involvement's referral (else the person's first, else the opening) to
+    the person's first contact, dated on that contact."""
     first_contact, first_referral = _first_contacts(h), _first_referrals(h)
-    found: list[Observation] = []
-    for inv in h.involvements.values():
+    for key, inv in h.involvements.items():
         contact = first_contact.get(inv.person_id)
-        if contact is None or not p.holds(contact):
+        if contact is None:
             continue
         referral = h.referrals.get(inv.referral_id) if inv.referral_id else None
         start = (
@@ -92,37 +117,34 @@ def days_to_first_contact(h: History, p: Period) -> list[Observation]:
             if referral is not None
             else first_referral.get(inv.person_id, min(inv.opened_on))
         )
-        found.append((inv.person_id, Decimal(max(0, (contact - start).days))))
-    return found
+        yield contact, inv.person_id, Decimal(max(0, (contact - start).days)), key
 
 
-def people_connected(h: History, p: Period) -> list[Observation]:
-    return [
-        (c.person_id, ONE)
-        for c in h.connections.values()
-        if any(step == "attended" and p.holds(d) for d, step in c.steps)
-    ]
+def _attended(h: History) -> Iterable[Dated]:
+    return (
+        (d, c.person_id, ONE, k)
+        for k, c in h.connections.items()
+        for d, s in c.steps
+        if s == "attended"
+    )
 
 
-def still_connected(h: History, p: Period) -> list[Observation]:
-    found: list[Observation] = []
-    for c in h.connections.values():
-        checks = [(d, s) for d, s in c.steps if s in ("still_connected", "dropped") and p.holds(d)]
-        if checks:
-            last = max(checks, key=lambda check: check[0])
-            found.append((c.person_id, ONE if last[1] == "still_connected" else Decimal(0)))
-    return found
+def _checks(h: History) -> Iterable[Dated]:
+    for key, c in h.connections.items():
+        for day, step in c.steps:
+            if step in ("still_connected", "dropped"):
+                yield day, c.person_id, ONE if step == "still_connected" else ZERO, key
 
 
-def outcome_measure(domain: str) -> Measure:
-    def measure(h: History, p: Period) -> list[Observation]:
-        return [
-            (o.person_id, ONE)
-            for o in h.outcomes.values()
-            if o.domain == domain and not o.withdrawn and p.holds(o.on)
-        ]
+def _outcomes(domain: str) -> Callable[[History], Iterable[Dated]]:
+    def extract(h: History) -> Iterable[Dated]:
+        return (
+            (o.on, o.person_id, ONE, k)
+            for k, o in h.outcomes.items()
+            if o.domain == domain and not o.withdrawn
+        )
 
-    return measure
+    return extract
 
 
 def _value(m: MeasureFacts, item: int | None) -> Decimal | None:
@@ -134,110 +156,118 @@ def _value(m: MeasureFacts, item: int | None) -> Decimal | None:
     return None if found.raw is None else Decimal(found.raw)
 
 
+def _pairs(instrument: str, item: int | None) -> Callable[[History], Iterable[Dated]]:
+    """Each standing follow-up minus the person's earliest baseline on or before it."""
+
+    def extract(h: History) -> Iterable[Dated]:
+        baselines: dict[UUID, MeasureFacts] = {}
+        follow_ups: list[MeasureFacts] = []
+        for m in h.measures.values():
+            if m.instrument != instrument or m.withdrawn:
+                continue
+            if m.occasion != "baseline":
+                follow_ups.append(m)
+            elif m.person_id not in baselines or m.on < baselines[m.person_id].on:
+                baselines[m.person_id] = m
+        for follow_up in sorted(follow_ups, key=lambda m: m.on):
+            baseline = baselines.get(follow_up.person_id)
+            if baseline is None or baseline.on > follow_up.on:
+                continue
+            before, after = _value(baseline, item), _value(follow_up, item)
+            if before is not None and after is not None:
+                yield follow_up.on, follow_up.person_id, after - before, follow_up.person_id
+
+    return extract
+
+
 def paired_changes(h: History, p: Period, instrument: str, item: int | None) -> list[Observation]:
     """Per person: their latest follow-up dated in the period minus their earliest baseline."""
-    follow_ups: dict[UUID, MeasureFacts] = {}
-    baselines: dict[UUID, list[MeasureFacts]] = {}
-    for m in h.measures.values():
-        if m.instrument != instrument or m.withdrawn:
-            continue
-        if m.occasion == "baseline":
-            baselines.setdefault(m.person_id, []).append(m)
-        elif p.holds(m.on):
-            known = follow_ups.get(m.person_id)
-            if known is None or m.on >= known.on:
-                follow_ups[m.person_id] = m
-    found: list[Observation] = []
-    for person_id, follow_up in follow_ups.items():
-        before_it = [m for m in baselines.get(person_id, ()) if m.on <= follow_up.on]
-        if not before_it:
-            continue
-        baseline = min(before_it, key=lambda m: m.on)
-        before, after = _value(baseline, item), _value(follow_up, item)
-        if before is not None and after is not None:
-            found.append((person_id, after - before))
-    return found
+    return MEASURES[f"lac.change.{instrument}" + (f".{item}" if item else "")](h, p)
 
 
-def change_measure(instrument: str, item: int | None = None) -> Measure:
-    return lambda h, p: paired_changes(h, p, instrument, item)
+def active_at_end(h: History, p: Period) -> list[Observation]:
+    return [(i.person_id, ONE) for i in h.involvements.values() if i.status_on(p.end) == "active"]
 
 
-def community_work(h: History, p: Period) -> list[Observation]:
-    return [(None, ONE) for on, _district, _kind in h.community_work if p.holds(on)]
+def _work(h: History) -> Iterable[Dated]:
+    return ((on, None, ONE, n) for n, (on, _d, _k) in enumerate(h.community_work))
+
+
+def _handed_over(provision: str | None) -> Callable[[History], Iterable[Dated]]:
+    def extract(h: History) -> Iterable[Dated]:
+        return (
+            (loan.handed_over_on, loan.person_id, ONE, k)
+            for k, loan in h.loans.items()
+            if loan.handed_over_on and (provision is None or provision in loan.provisions.values())
+        )
+
+    return extract
+
+
+def _gifts(h: History) -> Iterable[Dated]:
+    yield from _handed_over("gift")(h)
+    for key, loan in h.loans.items():
+        if loan.ended is not None and loan.ended[1] == "gifted":
+            yield loan.ended[0], loan.person_id, ONE, key
+
+
+def _training(h: History) -> Iterable[Dated]:
+    return (
+        (on, who, ONE, n) for n, (who, on, kind, _m) in enumerate(h.sessions) if kind == "training"
+    )
+
+
+def _losses(h: History) -> Iterable[Dated]:
+    return (
+        (loan.ended[0], loan.person_id, ONE, k)
+        for k, loan in h.loans.items()
+        if loan.ended is not None and loan.ended[1] in ("lost", "stolen", "damaged")
+    )
+
+
+def _spend(line: str) -> Callable[[History], Iterable[Dated]]:
+    def extract(h: History) -> Iterable[Dated]:
+        schemes: list[SchemeFacts] = sorted(h.schemes.values(), key=lambda s: s.starts_on)
+        return (
+            (day, None, amount, n) for n, (day, amount) in enumerate(SPEND_LINES[line](h, schemes))
+        )
+
+    return extract
+
+
+def people_introduced(h: History, p: Period) -> list[Observation]:
+    return MEASURES["lac.people_introduced"](h, p)
 
 
 def people_benefited(h: History, p: Period) -> list[Observation]:
-    return [(loan.person_id, ONE) for loan in h.loans.values() if p.holds(loan.handed_over_on)]
-
-
-def device_loans(h: History, p: Period) -> list[Observation]:
-    return [
-        (loan.person_id, ONE)
-        for loan in h.loans.values()
-        if p.holds(loan.handed_over_on) and "loan" in loan.provisions.values()
-    ]
-
-
-def device_gifts(h: History, p: Period) -> list[Observation]:
-    at_hand_over: list[Observation] = [
-        (loan.person_id, ONE)
-        for loan in h.loans.values()
-        if p.holds(loan.handed_over_on) and "gift" in loan.provisions.values()
-    ]
-    converted = [
-        (loan.person_id, ONE)
-        for loan in h.loans.values()
-        if loan.ended is not None and loan.ended[1] == "gifted" and p.holds(loan.ended[0])
-    ]
-    return at_hand_over + converted
-
-
-def training_sessions(h: History, p: Period) -> list[Observation]:
-    found: list[Observation] = [
-        (who, ONE) for who, on, kind, _m in h.sessions if kind == "training" and p.holds(on)
-    ]
-    return found
-
-
-def losses(h: History, p: Period) -> list[Observation]:
-    lost = ("lost", "stolen", "damaged")
-    return [
-        (loan.person_id, ONE)
-        for loan in h.loans.values()
-        if loan.ended is not None and loan.ended[1] in lost and p.holds(loan.ended[0])
-    ]
-
-
-def spend_measure(line: str) -> Measure:
-    spend = SPEND_LINES[line]
-
-    def measure(h: History, p: Period) -> list[Observation]:
-        schemes: list[SchemeFacts] = sorted(h.schemes.values(), key=lambda s: s.starts_on)
-        return [(None, amount) for amount in spend(h, schemes, p.start, p.end)]
-
-    return measure
+    return MEASURES["devices.people_benefited"](h, p)
 
 
 ONS4_ITEMS = (1, 2, 3, 4)
 MEASURES: dict[str, Measure] = {
-    "lac.people_introduced": people_introduced,
-    "lac.new_involvements": new_involvements,
+    "lac.people_introduced": dated("referrals", _referrals),
+    "lac.new_involvements": dated("openings", _openings),
     "lac.active_at_end": active_at_end,
-    "lac.support_contacts": support_contacts,
-    "lac.support_minutes": support_minutes,
-    "lac.days_to_first_contact": days_to_first_contact,
-    "lac.people_connected": people_connected,
-    "lac.still_connected": still_connected,
-    **{f"lac.outcome.{d.value}": outcome_measure(d.value) for d in OutcomeDomain},
-    "lac.change.swemwbs": change_measure("swemwbs"),
-    **{f"lac.change.ons4.{i}": change_measure("ons4", i) for i in ONS4_ITEMS},
-    "lac.change.ucla3": change_measure("ucla3"),
-    "lac.community_work": community_work,
-    "devices.people_benefited": people_benefited,
-    "devices.loans": device_loans,
-    "devices.gifts": device_gifts,
-    "devices.training_sessions": training_sessions,
-    "devices.losses": losses,
-    **{f"devices.spend.{line}": spend_measure(line) for line in SPEND_LINES},
+    "lac.support_contacts": dated("contacts", _contacts(False)),
+    "lac.support_minutes": dated("minutes", _contacts(True)),
+    "lac.days_to_first_contact": dated("waits", _waits),
+    "lac.people_connected": dated("attended", _attended),
+    "lac.still_connected": dated("checks", _checks, last_per_key=True),
+    **{
+        f"lac.outcome.{d.value}": dated(f"outcome.{d.value}", _outcomes(d.value))
+        for d in OutcomeDomain
+    },
+    "lac.change.swemwbs": dated("swemwbs", _pairs("swemwbs", None), last_per_key=True),
+    **{
+        f"lac.change.ons4.{i}": dated(f"ons4.{i}", _pairs("ons4", i), last_per_key=True)
+        for i in ONS4_ITEMS
+    },
+    "lac.change.ucla3": dated("ucla3", _pairs("ucla3", None), last_per_key=True),
+    "lac.community_work": dated("community_work", _work),
+    "devices.people_benefited": dated("handed_over", _handed_over(None)),
+    "devices.loans": dated("lent", _handed_over("loan")),
+    "devices.gifts": dated("gifts", _gifts),
+    "devices.training_sessions": dated("training", _training),
+    "devices.losses": dated("losses", _losses),
+    **{f"devices.spend.{line}": dated(f"spend.{line}", _spend(line)) for line in SPEND_LINES},
 }

@@ -126,3 +126,5 @@ class History:
     items: dict[UUID, ItemFacts] = field(default_factory=dict)
     schemes: dict[UUID, SchemeFacts] = field(default_factory=dict)
     unit_costs: tuple[int, dict[str, Any]] | None = None  # (position, table) of the last set
+    # Worked-out figures kept for this position (measure name -> (position, value)).
+    memo: dict[str, tuple[int, Any]] = field(default_factory=dict, repr=False, compare=False)

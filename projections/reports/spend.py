@@ -11,7 +11,8 @@ from decimal import Decimal
 from domain.device_codes import BudgetLine
 from projections.reports.records import History, ItemFacts, SchemeFacts
 
-Spend = Callable[[History, list[SchemeFacts], date, date], list[Decimal]]
+# A line's spending over all time: (the day it was spent, how much), within a scheme's dates.
+Spend = Callable[[History, list[SchemeFacts]], list[tuple[date, Decimal]]]
 
 
 def scheme_on(schemes: list[SchemeFacts], day: date | None) -> SchemeFacts | None:
@@ -26,18 +27,13 @@ def _day(item: ItemFacts, name: str) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _in(day: date | None, start: date, end: date) -> bool:
-    return day is not None and start <= day <= end
-
-
-def tablets(h: History, schemes: list[SchemeFacts], start: date, end: date) -> list[Decimal]:
-    return [
-        Decimal(i.data.get("cost", "0"))
-        for i in h.items.values()
-        if i.kind != "sim"
-        and _in(_day(i, "received_on"), start, end)
-        and scheme_on(schemes, _day(i, "received_on"))
-    ]
+def tablets(h: History, schemes: list[SchemeFacts]) -> list[tuple[date, Decimal]]:
+    spent: list[tuple[date, Decimal]] = []
+    for item in h.items.values():
+        received = _day(item, "received_on")
+        if item.kind != "sim" and received and scheme_on(schemes, received):
+            spent.append((received, Decimal(item.data.get("cost", "0"))))
+    return spent
 
 
 def month_end(first: date, k: int) -> date:
@@ -58,38 +54,37 @@ def month_ends(first: date, last: date) -> list[date]:
     return found
 
 
-def connectivity(h: History, schemes: list[SchemeFacts], start: date, end: date) -> list[Decimal]:
-    amounts: list[Decimal] = []
+def connectivity(h: History, schemes: list[SchemeFacts]) -> list[tuple[date, Decimal]]:
+    amounts: list[tuple[date, Decimal]] = []
     for sim in (i for i in h.items.values() if i.kind == "sim"):
         received = _day(sim, "received_on")
-        if _in(received, start, end) and scheme_on(schemes, received):
-            amounts.append(Decimal(sim.data.get("cost", "0")))
+        if received and scheme_on(schemes, received):
+            amounts.append((received, Decimal(sim.data.get("cost", "0"))))
         starts, expires = _day(sim, "starts_on"), _day(sim, "expires_on")
         monthly = sim.data.get("monthly_cost")
         scheme = next((s for s in schemes if starts and starts <= s.ends_on), None)
         if starts is None or expires is None or monthly is None or scheme is None:
             continue
         first, last = max(starts, scheme.starts_on), min(expires, scheme.ends_on)
-        charged = month_ends(first, min(last, end))
-        amounts.extend(Decimal(monthly) for day in charged if day >= start)
+        amounts.extend((day, Decimal(monthly)) for day in month_ends(first, last))
     return amounts
 
 
-def setup(h: History, schemes: list[SchemeFacts], start: date, end: date) -> list[Decimal]:
-    amounts: list[Decimal] = []
+def setup(h: History, schemes: list[SchemeFacts]) -> list[tuple[date, Decimal]]:
+    amounts: list[tuple[date, Decimal]] = []
     for tablet in (i for i in h.items.values() if i.kind == "tablet"):
         scheme = scheme_on(schemes, tablet.enrolled_on)
-        if scheme is not None and _in(tablet.enrolled_on, start, end):
-            amounts.append(Decimal(scheme.setup_cost_per_device))
+        if scheme is not None and tablet.enrolled_on is not None:
+            amounts.append((tablet.enrolled_on, Decimal(scheme.setup_cost_per_device)))
     return amounts
 
 
-def support(h: History, schemes: list[SchemeFacts], start: date, end: date) -> list[Decimal]:
-    amounts: list[Decimal] = []
+def support(h: History, schemes: list[SchemeFacts]) -> list[tuple[date, Decimal]]:
+    amounts: list[tuple[date, Decimal]] = []
     for _who, on, _kind, minutes in h.sessions:
         scheme = scheme_on(schemes, on)
-        if scheme is not None and _in(on, start, end):
-            amounts.append(Decimal(minutes) * Decimal(scheme.support_hourly_rate) / 60)
+        if scheme is not None:
+            amounts.append((on, Decimal(minutes) * Decimal(scheme.support_hourly_rate) / 60))
     return amounts
 
 

@@ -41,8 +41,10 @@ def programme_cost(history: History, costs: CostTable, year: int, period: Period
     schemes = sorted(history.schemes.values(), key=lambda s: s.starts_on)
     devices = sum(
         (
-            sum(spend(history, schemes, period.start, period.end), Decimal(0))
+            amount
             for spend in SPEND_LINES.values()
+            for day, amount in spend(history, schemes)
+            if period.holds(day)
         ),
         Decimal(0),
     )
