@@ -10,7 +10,7 @@ export LAC_IMD_FILE ?= $(abspath $(IMD_DIR)/File_1_-_IMD2019_Index_of_Multiple_D
 export LAC_POPULATION_FILE ?= $(abspath $(IMD_DIR)/File_6_-_IoD2019_Population_Denominators.csv.gz)
 endif
 
-.PHONY: run test lint bench install clean
+.PHONY: run test lint audit bench install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,13 @@ lint: $(STAMP)
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -q
+
+# Known vulnerabilities in the installed dependencies, from PyPI's advisory data. --strict: a
+# dependency that cannot be looked up fails the audit, rather than being skipped while the
+# audit still reports "No known vulnerabilities found". No vulnerability is ignored so far;
+# to ignore one with no fixed release, add `--ignore-vuln ID` here with the reason beside it.
+audit: $(STAMP)
+	$(BIN)/pip-audit --skip-editable --progress-spinner off --strict
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.commands

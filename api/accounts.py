@@ -1,7 +1,11 @@
-"""Users, password hashes (argon2) and signed, expiring bearer tokens (JWT)."""
+"""Users, password hashes (argon2), signed, expiring and revocable bearer tokens (JWT), and
+the limit on failed sign-ins."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import math
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -13,11 +17,15 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import (
     Boolean,
     Column,
+    Connection,
     Engine,
+    Index,
+    Integer,
     MetaData,
     String,
     Table,
     Uuid,
+    delete,
     insert,
     select,
 )
@@ -42,6 +50,26 @@ users = Table(
     Column("created_at", UTCDateTime(), nullable=False),
 )
 
+# Failed sign-ins, by a keyed hash of the username or of the client's address (never either
+# itself, nor the password): enough to count them, nothing to read back.
+login_failures = Table(
+    "login_failures",
+    service_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("subject", String(64), nullable=False),
+    Column("failed_at", UTCDateTime(), nullable=False),
+    Index("ix_login_failures_subject", "subject", "failed_at"),
+    Index("ix_login_failures_failed_at", "failed_at"),
+)
+
+# Tokens signed out before they expire; a row is dropped once its token has expired anyway.
+revoked_tokens = Table(
+    "revoked_tokens",
+    service_metadata,
+    Column("jti", String(64), primary_key=True),
+    Column("expires_at", UTCDateTime(), nullable=False, index=True),
+)
+
 hasher = PasswordHasher()
 # Verifying against this when the user is unknown keeps the timing the same either way.
 _DUMMY_HASH = hasher.hash("not a real password, only for timing")
@@ -51,6 +79,19 @@ ALGORITHM = "HS256"
 
 class UsernameTaken(Exception):
     pass
+
+
+class LockedOut(Exception):
+    """Too many failed sign-ins for the username or from the address."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"locked out for {retry_after} s")
+        self.retry_after = retry_after
+
+
+def now() -> datetime:
+    """The clock of the sign-in limits (tests move it)."""
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -125,22 +166,114 @@ def authenticate(engine: Engine, username: str, password: str) -> User | None:
     return _user(row)
 
 
+@dataclass(frozen=True)
+class LoginLimits:
+    """At most `attempts` failed sign-ins per username, and `per_address` per client address,
+    within `window`; `key` keys the hashes they are counted by."""
+
+    key: bytes
+    attempts: int
+    per_address: int
+    window: timedelta
+
+
+def sign_in(
+    engine: Engine, limits: LoginLimits, username: str, password: str, address: str | None
+) -> User | None:
+    """The user, or None for a wrong username or password; LockedOut while either the username
+    or the address has had too many failures, whatever the password (and whether or not the
+    username exists). A success clears the username's failures."""
+    subjects = [(_subject(limits.key, "user", username.strip().lower()), limits.attempts)]
+    if address:
+        subjects.append((_subject(limits.key, "address", address), limits.per_address))
+    moment = now()
+    with engine.connect() as conn:
+        wait = max(_locked_for(conn, s, n, limits.window, moment) for s, n in subjects)
+    if wait:
+        raise LockedOut(wait)
+    user = authenticate(engine, username, password)
+    with engine.begin() as conn:
+        _count(conn, user, [s for s, _ in subjects], moment - limits.window, moment)
+    return user
+
+
+def _count(
+    conn: Connection, user: User | None, subjects: list[str], stale: datetime, moment: datetime
+) -> None:
+    """A failure counts against every subject (and old ones go); a success clears the user's."""
+    failures = login_failures.c
+    if user is not None:
+        conn.execute(delete(login_failures).where(failures.subject == subjects[0]))
+        return
+    conn.execute(delete(login_failures).where(failures.failed_at <= stale))
+    conn.execute(insert(login_failures), [{"subject": s, "failed_at": moment} for s in subjects])
+
+
+def _subject(key: bytes, kind: str, value: str) -> str:
+    return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def _locked_for(
+    conn: Connection, subject: str, allowed: int, window: timedelta, moment: datetime
+) -> int:
+    """Seconds until fewer than `allowed` failures remain in the window (0: not locked)."""
+    nth_latest: datetime | None = conn.execute(
+        select(login_failures.c.failed_at)
+        .where(login_failures.c.subject == subject, login_failures.c.failed_at > moment - window)
+        .order_by(login_failures.c.failed_at.desc())
+        .offset(allowed - 1)
+        .limit(1)
+    ).scalar()
+    if nth_latest is None:
+        return 0
+    return max(1, math.ceil((nth_latest + window - moment).total_seconds()))
+
+
 def issue_token(user: User, secret: str, minutes: int) -> str:
-    now = datetime.now(UTC)
+    issued = datetime.now(UTC)
     claims = {
         "sub": str(user.id),
         "role": user.role.value,
-        "iat": now,
-        "exp": now + timedelta(minutes=minutes),
+        "iat": issued,
+        "exp": issued + timedelta(minutes=minutes),
         "jti": uuid.uuid4().hex,
     }
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def read_token(token: str, secret: str) -> uuid.UUID | None:
-    """The user id in a valid, unexpired token; None for anything else."""
+@dataclass(frozen=True)
+class Claims:
+    user_id: uuid.UUID
+    jti: str
+    expires_at: datetime
+
+
+def read_token(token: str, secret: str) -> Claims | None:
+    """The claims of a valid, unexpired token; None for anything else."""
     try:
-        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp"]})
-        return uuid.UUID(claims["sub"])
-    except (jwt.PyJWTError, KeyError, ValueError):
+        claims = jwt.decode(
+            token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub", "jti"]}
+        )
+        return Claims(
+            uuid.UUID(claims["sub"]), str(claims["jti"]), datetime.fromtimestamp(claims["exp"], UTC)
+        )
+    except (jwt.PyJWTError, KeyError, ValueError, TypeError, OverflowError):
         return None
+
+
+def revoke_token(engine: Engine, claims: Claims) -> None:
+    """Sign a token out: refused from now on. Rows of tokens that have expired are dropped."""
+    with engine.begin() as conn:
+        conn.execute(delete(revoked_tokens).where(revoked_tokens.c.expires_at < datetime.now(UTC)))
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                insert(revoked_tokens).values(jti=claims.jti, expires_at=claims.expires_at)
+            )
+    except IntegrityError:
+        pass  # signed out already
+
+
+def is_revoked(conn: Connection, jti: str) -> bool:
+    found = conn.execute(select(revoked_tokens.c.jti).where(revoked_tokens.c.jti == jti))
+    return found.first() is not None

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Query, Request, status
 from fastapi.security import OAuth2PasswordBearer
 
-from api.accounts import User, get_user, read_token
+from api.accounts import User, get_user, is_revoked, read_token
 from api.roles import allowed
 from workers.runtime import Runtime
 
@@ -31,10 +31,15 @@ def current_user(runtime: RuntimeDep, token: Annotated[str | None, Depends(oauth
     )
     if not token:
         raise unauthorised
-    user_id = read_token(token, runtime.settings.token_key())
-    user = get_user(runtime.engine, user_id) if user_id else None
+    claims = read_token(token, runtime.settings.token_key())
+    if claims is None:
+        raise unauthorised
+    user = get_user(runtime.engine, claims.user_id)
     if user is None or not user.active:
         raise unauthorised
+    with runtime.engine.connect() as conn:
+        if is_revoked(conn, claims.jti):  # signed out
+            raise unauthorised
     return user
 
 

@@ -146,8 +146,9 @@ class InProcessProjector:
                 return
             try:
                 self.runtime.catch_up()
-            except Exception:
-                log.exception("projector batch failed; it will be retried")
+            except Exception as error:
+                # The type only: a database error's detail can quote stored (personal) values.
+                log.warning("projector batch failed (%s); it will be retried", type(error).__name__)
                 time.sleep(0.5)
 
     def close(self) -> None:

@@ -1,32 +1,69 @@
-"""Sign in, who am I, and user management."""
+"""Sign in (with a limit on failures), sign out, who am I, and user management."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api.accounts import (
+    LockedOut,
+    LoginLimits,
     User,
     UsernameTaken,
     add_user,
-    authenticate,
     issue_token,
     list_users,
+    read_token,
+    revoke_token,
+    sign_in,
 )
-from api.deps import CurrentUser, RuntimeDep, require
+from api.deps import CurrentUser, RuntimeDep, oauth2, require
 from api.roles import Role
 from api.schemas import Token, UserCreate, UserRead
 from domain.errors import InvalidField
+from workers.settings import Settings
 
 router = APIRouter(tags=["auth"])
 
 
-@router.post("/auth/token", response_model=Token)
-def sign_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], runtime: RuntimeDep) -> Token:
-    """Exchange a username and password for a bearer token that expires."""
-    user = authenticate(runtime.engine, form.username, form.password)
+# Per client address: more than one person's worth of mistakes (an office may share one).
+ADDRESS_FACTOR = 4
+
+
+def login_limits(settings: Settings) -> LoginLimits:
+    return LoginLimits(
+        key=settings.derived_key("lac:sign-in-limits"),
+        attempts=settings.login_attempts,
+        per_address=settings.login_attempts * ADDRESS_FACTOR,
+        window=timedelta(minutes=settings.login_lockout_minutes),
+    )
+
+
+@router.post(
+    "/auth/token",
+    response_model=Token,
+    responses={429: {"description": "Too many failed sign-ins: wait for Retry-After seconds"}},
+)
+def sign_in_for_token(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()], runtime: RuntimeDep, request: Request
+) -> Token:
+    """Exchange a username and password for a bearer token that expires. After too many
+    failed attempts for a username (or from one address) sign-ins are refused for a while."""
+    address = request.client.host if request.client else None
+    try:
+        user = sign_in(
+            runtime.engine, login_limits(runtime.settings), form.username, form.password, address
+        )
+    except LockedOut as locked:
+        minutes = -(-locked.retry_after // 60)
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            f"too many failed sign-ins: try again in {minutes} minute(s)",
+            headers={"Retry-After": str(locked.retry_after)},
+        ) from None
     if user is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
@@ -36,6 +73,17 @@ def sign_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], runtime: Runt
     minutes = runtime.settings.token_minutes
     token = issue_token(user, runtime.settings.token_key(), minutes)
     return Token(access_token=token, expires_in=minutes * 60, role=user.role.value)
+
+
+@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+def sign_out(
+    _user: CurrentUser, runtime: RuntimeDep, token: Annotated[str | None, Depends(oauth2)]
+) -> Response:
+    """Revoke the token this call is made with; the user's other tokens keep working."""
+    claims = read_token(token or "", runtime.settings.token_key())
+    if claims is not None:  # always so: CurrentUser has checked the token
+        revoke_token(runtime.engine, claims)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/auth/me", response_model=UserRead)

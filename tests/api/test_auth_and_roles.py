@@ -225,6 +225,7 @@ ROUTES: list[Route] = [
     Route("health", "GET /health", "CSDEA", None),
     Route("sign in", "POST /auth/token", "CSDEA", None),
     Route("who am I", "GET /auth/me", "CSDEA", None),
+    Route("sign out", "POST /auth/logout", "CSDEA", None, ok=204),
     Route("readiness", "GET /ready", "CSDEA", "system.ready"),
     Route("create user", "POST /users", "A", "users.manage", body=_user, ok=201),
     Route("list users", "GET /users", "A", "users.manage"),
