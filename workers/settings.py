@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(
         1_000_000, ge=1_000, le=50_000_000, description="Larger request bodies get 413"
     )
+    trust_forwarded_for: bool = Field(
+        False,
+        description="Behind a reverse proxy that sets X-Forwarded-For: record its last entry "
+        "as the client's address",
+    )
     login_attempts: int = Field(5, ge=1, le=100, description="Failed sign-ins before a lockout")
     login_lockout_minutes: int = Field(15, ge=1, le=24 * 60)
     report_definitions: Path | None = Field(

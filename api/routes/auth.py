@@ -20,6 +20,7 @@ from api.accounts import (
     revoke_token,
     sign_in,
 )
+from api.auditing import client_ip
 from api.deps import CurrentUser, RuntimeDep, oauth2, require
 from api.roles import Role
 from api.schemas import Token, UserCreate, UserRead
@@ -52,7 +53,7 @@ def sign_in_for_token(
 ) -> Token:
     """Exchange a username and password for a bearer token that expires. After too many
     failed attempts for a username (or from one address) sign-ins are refused for a while."""
-    address = request.client.host if request.client else None
+    address = client_ip(request, runtime.settings.trust_forwarded_for)
     try:
         user = sign_in(
             runtime.engine, login_limits(runtime.settings), form.username, form.password, address

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 
 from api.accounts import User, get_user, list_users
+from api.auditing import Audit
 from api.deps import Caught_up, RuntimeDep, require
 from api.roles import Role
 from api.schemas_read import (
@@ -23,7 +24,7 @@ from api.schemas_read import (
     Flag,
     PersonCasework,
 )
-from api.scope import check_casework_scope
+from api.scope import BreakGlass, open_casework
 from domain.codes import AssetCategory, CommunityWorkKind
 from domain.errors import RecordNotFound
 from projections import casework_queries as queries
@@ -72,6 +73,7 @@ def caseload_scope(
 def caseload(
     runtime: RuntimeDep,
     user: CaseloadReader,
+    audit: Audit,
     coordinator_id: uuid.UUID | None = None,
     district: District = None,
     flag: Flag | None = None,
@@ -95,6 +97,7 @@ def caseload(
     )
     names = {u.id: u.full_name for u in list_users(runtime.engine, Role.COORDINATOR)}
     items = [CaseloadRow(**r, coordinator_name=names.get(r["coordinator_id"])) for r in rows]
+    audit.listed("involvement", ((r.involvement_id, r.person_id) for r in items))
     return CaseloadPage(
         items=items, total=total, page=page, page_size=page_size, no_contact_days=days
     )
@@ -102,14 +105,20 @@ def caseload(
 
 @router.get("/people/{person_id}/casework", response_model=PersonCasework, dependencies=[Caught_up])
 def person_casework(
-    person_id: uuid.UUID, runtime: RuntimeDep, user: CaseworkReader
+    person_id: uuid.UUID,
+    runtime: RuntimeDep,
+    user: CaseworkReader,
+    audit: Audit,
+    reason: BreakGlass,
 ) -> PersonCasework:
     """A person's page: involvement, goals, contacts (newest first), connections, outcomes,
-    and measures with their change from baseline. 404 for anyone outside your scope."""
-    check_casework_scope(runtime, user, person_id)
+    and measures with their change from baseline. 404 for anyone outside your scope, unless
+    you break glass: the X-Break-Glass-Reason header, recorded for an admin to review."""
+    glass = open_casework(runtime, user, person_id, reason)
     found = queries.person_casework(runtime.engine, person_id)
     if found is None:
         raise RecordNotFound("person", person_id)
+    audit.read("casework", person_id, person_id, reason=glass)
     return PersonCasework(**found)
 
 

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from api.accounts import User
+from api.auditing import Audit
 from api.commands import execute, existing
 from api.deps import RuntimeDep
 from api.routes.assets import unknown_asset
@@ -29,13 +30,15 @@ from workers.runtime import Runtime
 router = APIRouter(tags=["contacts"])
 
 
-def _check_contact_scope(runtime: Runtime, user: User, contact_id: uuid.UUID) -> None:
-    """404 "no support contact" for an unknown contact and for one out of scope alike."""
+def _check_contact_scope(runtime: Runtime, user: User, contact_id: uuid.UUID) -> uuid.UUID:
+    """The contact's person; 404 "no support contact" for an unknown contact and for one out
+    of scope alike."""
     person_id = runtime.app.get_contact(contact_id).person_id
     try:
         check_casework_scope(runtime, user, person_id)
     except RecordNotFound:
         raise RecordNotFound("support contact", contact_id) from None
+    return person_id
 
 
 @router.post("/people/{person_id}/contacts", status_code=201, response_model=Recorded)
@@ -45,6 +48,7 @@ def log_contact(
     request: Request,
     runtime: RuntimeDep,
     user: Caseworker,
+    audit: Audit,
 ) -> JSONResponse:
     """Record a contact, now or after the fact (never in the future); needs an involvement."""
     check_casework_scope(runtime, user, person_id)
@@ -55,7 +59,8 @@ def log_contact(
         )
 
     with unknown_asset("asset_ids"):
-        return execute(request, runtime, user, body, command, status_code=201)
+        done = execute(request, runtime, user, body, command, status_code=201)
+    return audit.changed(done, "contact", person_id)
 
 
 @router.put("/contacts/{contact_id}", response_model=Recorded)
@@ -65,17 +70,19 @@ def correct_contact(
     request: Request,
     runtime: RuntimeDep,
     user: Caseworker,
+    audit: Audit,
 ) -> JSONResponse:
     """Correct a contact: the whole record as it should be, and why; the history is kept."""
-    _check_contact_scope(runtime, user, contact_id)
+    person_id = _check_contact_scope(runtime, user, contact_id)
     with unknown_asset("asset_ids"):
-        return execute(
+        done = execute(
             request,
             runtime,
             user,
             body,
             lambda _: runtime.app.correct_contact(contact_id, body.details(), body.why, user.id),
         )
+    return audit.changed(done, "contact", person_id, record_id=contact_id)
 
 
 @router.post("/contacts/{contact_id}/withdraw", response_model=Recorded)
@@ -85,16 +92,18 @@ def withdraw_contact(
     request: Request,
     runtime: RuntimeDep,
     user: Caseworker,
+    audit: Audit,
 ) -> JSONResponse:
     """Withdraw a contact recorded in error (e.g. against the wrong person); 409 if already."""
-    _check_contact_scope(runtime, user, contact_id)
-    return execute(
+    person_id = _check_contact_scope(runtime, user, contact_id)
+    done = execute(
         request,
         runtime,
         user,
         body,
         lambda _: runtime.app.withdraw_contact(contact_id, body.why, user.id),
     )
+    return audit.changed(done, "contact", person_id, record_id=contact_id)
 
 
 @router.post("/people/{person_id}/connections", status_code=201, response_model=Recorded)
@@ -104,6 +113,7 @@ def connect(
     request: Request,
     runtime: RuntimeDep,
     user: Caseworker,
+    audit: Audit,
 ) -> JSONResponse:
     """Introduce the person to an asset (201), then move the connection on a step (200):
     introduced -> attended -> still connected, or dropped (and introduced again after).
@@ -117,7 +127,7 @@ def connect(
         why = "introduce the person to the asset first"
         raise InvalidTransition("connection", key, action, "not yet introduced", why)
     with unknown_asset("asset_id"):
-        return execute(
+        done = execute(
             request,
             runtime,
             user,
@@ -127,3 +137,4 @@ def connect(
             ),
             status_code=201 if creates else 200,
         )
+    return audit.changed(done, "connection", person_id)

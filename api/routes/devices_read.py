@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
 
 from api.accounts import User
+from api.auditing import Audit
 from api.deps import Caught_up, RuntimeDep, require
 from api.schemas_devices_read import (
     EndOfScheme,
@@ -71,6 +72,7 @@ def stock(
 def loans_due(
     runtime: RuntimeDep,
     _user: DevicesReader,
+    audit: Audit,
     within_days: Annotated[int | None, Query(ge=0, le=3650)] = None,
     overdue: bool = False,
     page: PageNumber = 1,
@@ -86,6 +88,7 @@ def loans_due(
         overdue_only=overdue,
         paging=Paging(page, page_size),
     )
+    audit.listed("loan", ((r["loan_id"], r["person_id"]) for r in rows))
     return LoansDuePage.model_validate(
         {"items": rows, "today": today, "total": total, "page": page, "page_size": page_size}
     )
@@ -93,11 +96,12 @@ def loans_due(
 
 @router.get("/connectivity/expiring", response_model=ExpiringConnectivity, dependencies=[Caught_up])
 def connectivity_expiring(
-    runtime: RuntimeDep, _user: DevicesReader, within_days: Days = 30
+    runtime: RuntimeDep, _user: DevicesReader, audit: Audit, within_days: Days = 30
 ) -> ExpiringConnectivity:
     """SIMs reserved or on issue whose contract ends within N days (or has already ended)."""
     today = _today()
     rows = queries.connectivity_expiring(runtime.engine, today=today, within_days=within_days)
+    audit.listed("sim", ((r["item_id"], r["person_id"]) for r in rows))
     return ExpiringConnectivity.model_validate(
         {"today": today, "within_days": within_days, "items": rows}
     )
@@ -110,7 +114,9 @@ def scheme_years(runtime: RuntimeDep, _user: DashboardReader) -> list[SchemeYear
 
 
 @router.get("/people/{person_id}", response_model=PersonDevices, dependencies=[Caught_up])
-def person_devices(person_id: uuid.UUID, runtime: RuntimeDep, _user: PeopleReader) -> PersonDevices:
+def person_devices(
+    person_id: uuid.UUID, runtime: RuntimeDep, _user: PeopleReader, audit: Audit
+) -> PersonDevices:
     """A person's places, loans (with their items), sessions and tickets, and the contact
     details a delivery needs. 404 for anyone who has never held a place on the scheme."""
     found = queries.person_devices(runtime.engine, person_id, today=_today())
@@ -118,15 +124,19 @@ def person_devices(person_id: uuid.UUID, runtime: RuntimeDep, _user: PeopleReade
         raise HTTPException(
             status.HTTP_404_NOT_FOUND, f"no one on the device scheme with id {person_id}"
         )
+    audit.read("devices", person_id, person_id)
     return PersonDevices.model_validate(found)
 
 
 @router.get("/{year}/waiting-list", response_model=WaitingList, dependencies=[Caught_up])
-def waiting_list(year: Year, runtime: RuntimeDep, _user: DevicesReader) -> WaitingList:
+def waiting_list(
+    year: Year, runtime: RuntimeDep, _user: DevicesReader, audit: Audit
+) -> WaitingList:
     """Who waits for a place, in the order they were referred: the first takes the next."""
     rows = queries.waiting_list(runtime.engine, year)
     if rows is None:
         raise _no_year(year)
+    audit.listed("place", ((r["person_id"], r["person_id"]) for r in rows))
     return WaitingList.model_validate({"year": year, "items": rows})
 
 
@@ -142,10 +152,13 @@ def dashboard(year: Year, runtime: RuntimeDep, _user: DashboardReader) -> Scheme
 
 
 @router.get("/{year}/end-of-scheme", response_model=EndOfScheme, dependencies=[Caught_up])
-def end_of_scheme(year: Year, runtime: RuntimeDep, _user: DevicesReader) -> EndOfScheme:
+def end_of_scheme(
+    year: Year, runtime: RuntimeDep, _user: DevicesReader, audit: Audit
+) -> EndOfScheme:
     """Every loan still out in the scheme year, to recall or, where the person's plan gives
     the tablet, to convert to a gift at the scheme's end."""
     found = queries.end_of_scheme_list(runtime.engine, year)
     if found is None:
         raise _no_year(year)
+    audit.listed("loan", ((loan["loan_id"], loan["person_id"]) for loan in found["loans"]))
     return EndOfScheme.model_validate(found)

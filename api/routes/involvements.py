@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.accounts import User, get_user
+from api.auditing import Auditor
 from api.commands import Command, execute
 from api.deps import RuntimeDep, require
 from api.roles import Role
@@ -90,9 +91,11 @@ def _run(
     command: Command,
     status_code: int = 200,
 ) -> JSONResponse:
-    """Check the person is in the caller's scope (else 404), then run the command once."""
+    """Check the person is in the caller's scope (else 404), run the command once, and
+    record the change in the audit log."""
     check_casework_scope(runtime, user, person_id)
-    return execute(request, runtime, user, body, command, status_code=status_code)
+    done = execute(request, runtime, user, body, command, status_code=status_code)
+    return Auditor(request, runtime, user).changed(done, "involvement", person_id)
 
 
 def _change(

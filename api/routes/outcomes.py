@@ -11,6 +11,7 @@ import uuid
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from api.auditing import Audit
 from api.commands import execute
 from api.deps import RuntimeDep
 from api.routes.involvements import Caseworker, already_recorded, unknown_in_path
@@ -29,6 +30,7 @@ def record_outcome(
     request: Request,
     runtime: RuntimeDep,
     user: Caseworker,
+    audit: Audit,
 ) -> JSONResponse:
     """A coded outcome with its date and evidence; answers with the outcome's id."""
     check_casework_scope(runtime, user, person_id)
@@ -38,7 +40,8 @@ def record_outcome(
             runtime, person_id, new_id, lambda i: i.outcomes
         ) or runtime.app.record_outcome(person_id, body.record(), user.id, outcome_id=new_id)
 
-    return execute(request, runtime, user, body, command, status_code=201)
+    done = execute(request, runtime, user, body, command, status_code=201)
+    return audit.changed(done, "outcome", person_id)
 
 
 @router.post("/{person_id}/outcomes/{outcome_id}/withdraw", response_model=Recorded)
@@ -49,11 +52,12 @@ def withdraw_outcome(
     request: Request,
     runtime: RuntimeDep,
     user: Caseworker,
+    audit: Audit,
 ) -> JSONResponse:
     """Withdraw an outcome recorded in error; 404 for an unknown (or withdrawn) outcome."""
     check_casework_scope(runtime, user, person_id)
     with unknown_in_path("outcome_id", "outcome", outcome_id):
-        return execute(
+        done = execute(
             request,
             runtime,
             user,
@@ -63,6 +67,7 @@ def withdraw_outcome(
                 lambda i, when: i.withdraw_outcome(outcome_id, body.reason, user.id, when),
             ),
         )
+    return audit.changed(done, "outcome", person_id, record_id=outcome_id)
 
 
 @router.post("/{person_id}/measures", status_code=201, response_model=Recorded)
@@ -72,6 +77,7 @@ def record_measure(
     request: Request,
     runtime: RuntimeDep,
     user: Caseworker,
+    audit: Audit,
 ) -> JSONResponse:
     """A wellbeing measure (baseline first, then follow-ups); answers with the measure's id.
 
@@ -93,7 +99,8 @@ def record_measure(
             measure_id=new_id,
         )
 
-    return execute(request, runtime, user, body, command, status_code=201)
+    done = execute(request, runtime, user, body, command, status_code=201)
+    return audit.changed(done, "measure", person_id)
 
 
 @router.post("/{person_id}/measures/{measure_id}/withdraw", response_model=Recorded)
@@ -104,11 +111,12 @@ def withdraw_measure(
     request: Request,
     runtime: RuntimeDep,
     user: Caseworker,
+    audit: Audit,
 ) -> JSONResponse:
     """Withdraw a measure recorded in error; 404 for an unknown (or withdrawn) measure."""
     check_casework_scope(runtime, user, person_id)
     with unknown_in_path("measure_id", "measure", measure_id):
-        return execute(
+        done = execute(
             request,
             runtime,
             user,
@@ -118,3 +126,4 @@ def withdraw_measure(
                 lambda i, when: i.withdraw_measure(measure_id, body.reason, user.id, when),
             ),
         )
+    return audit.changed(done, "measure", person_id, record_id=measure_id)

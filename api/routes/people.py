@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
 
 from api.accounts import User
+from api.auditing import Audit
 from api.commands import execute, existing
 from api.deps import Caught_up, RuntimeDep, require
 from api.roles import Role
@@ -20,7 +21,7 @@ from api.schemas import (
     Recorded,
     TimelineEntry,
 )
-from api.scope import check_casework_scope
+from api.scope import BreakGlass, open_casework
 from api.timeline import timeline_for
 from projections import queries
 from workers.runtime import Runtime
@@ -35,7 +36,7 @@ TimelineReader = Annotated[User, Depends(require("person.timeline"))]
 
 @router.post("", status_code=201, response_model=Recorded)
 def register_person(
-    body: PersonCreate, request: Request, runtime: RuntimeDep, user: Registrar
+    body: PersonCreate, request: Request, runtime: RuntimeDep, user: Registrar, audit: Audit
 ) -> JSONResponse:
     """Register a person; 409 if their NHS number is already registered."""
 
@@ -44,13 +45,14 @@ def register_person(
             body.details(), user.id, person_id=new_id, occurred_at=body.occurred_at
         )
 
-    return execute(request, runtime, user, body, command, status_code=201)
+    return audit.changed(execute(request, runtime, user, body, command, status_code=201), "person")
 
 
 @router.get("", response_model=PeoplePage, dependencies=[Caught_up])
 def search_people(
     runtime: RuntimeDep,
     user: Reader,
+    audit: Audit,
     q: Annotated[str | None, Query(max_length=100, description="Part of the name")] = None,
     district: Annotated[str | None, Query(max_length=60)] = None,
     nhs_number: Annotated[str | None, Query(max_length=14)] = None,
@@ -66,17 +68,23 @@ def search_people(
         paging=queries.Paging(page, page_size),
         team=_team(user),
     )
+    audit.listed("person", ((r["id"], r["id"]) for r in rows))
     return PeoplePage(
         items=[PersonRead(**r) for r in rows], total=total, page=page, page_size=page_size
     )
 
 
 @router.get("/{person_id}", response_model=PersonRead, dependencies=[Caught_up])
-def read_person(person_id: uuid.UUID, runtime: RuntimeDep, user: Reader) -> PersonRead:
-    _within_scope(runtime, user, person_id)
+def read_person(
+    person_id: uuid.UUID, runtime: RuntimeDep, user: Reader, audit: Audit, reason: BreakGlass
+) -> PersonRead:
+    """A person's record. A coordinator may open one outside their scope with a break-glass
+    reason (the X-Break-Glass-Reason header), recorded for review; without it, 404."""
+    glass = _within_scope(runtime, user, person_id, reason)
     row = queries.person(runtime.engine, person_id)
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no person with id {person_id}")
+    audit.read("person", person_id, person_id, reason=glass)
     return PersonRead(**row)
 
 
@@ -87,16 +95,18 @@ def correct_person(
     request: Request,
     runtime: RuntimeDep,
     user: Corrector,
+    audit: Audit,
 ) -> JSONResponse:
     """Correct a person's details; the earlier values stay in the history."""
     _within_scope(runtime, user, person_id)
-    return execute(
+    done = execute(
         request,
         runtime,
         user,
         body,
         lambda _: runtime.app.correct_person(person_id, body.details(), user.id, body.occurred_at),
     )
+    return audit.changed(done, "person", person_id)
 
 
 @router.post("/{person_id}/carer-of", response_model=Recorded)
@@ -106,26 +116,34 @@ def link_carer(
     request: Request,
     runtime: RuntimeDep,
     user: Corrector,
+    audit: Audit,
 ) -> JSONResponse:
     """Record that this person cares for another person living in the same property."""
     _within_scope(runtime, user, person_id)
-    return execute(
+    done = execute(
         request,
         runtime,
         user,
         body,
         lambda _: runtime.app.link_carer(person_id, body.cares_for_id, body.relationship, user.id),
     )
+    return audit.changed(done, "person", person_id)
 
 
 @router.get("/{person_id}/timeline", response_model=list[TimelineEntry], dependencies=[Caught_up])
 def person_timeline(
-    person_id: uuid.UUID, runtime: RuntimeDep, user: TimelineReader
+    person_id: uuid.UUID,
+    runtime: RuntimeDep,
+    user: TimelineReader,
+    audit: Audit,
+    reason: BreakGlass,
 ) -> list[TimelineEntry]:
-    """Every event about the person and their referrals (and, within your scope, their
-    casework): what, who and when."""
-    _within_scope(runtime, user, person_id)
-    return timeline_for(runtime, person_id, user)
+    """Every event about the person and their referrals (and, within your scope or by
+    break-glass, their casework): what, who and when."""
+    glass = _within_scope(runtime, user, person_id, reason)
+    entries = timeline_for(runtime, person_id, None if glass else user)
+    audit.read("timeline", person_id, person_id, reason=glass)
+    return entries
 
 
 def _team(user: User) -> tuple[str, uuid.UUID] | None:
@@ -135,7 +153,11 @@ def _team(user: User) -> tuple[str, uuid.UUID] | None:
     return None
 
 
-def _within_scope(runtime: Runtime, user: User, person_id: uuid.UUID) -> None:
-    """Coordinators outside their caseload and team district get the unknown-person 404."""
+def _within_scope(
+    runtime: Runtime, user: User, person_id: uuid.UUID, reason: str | None = None
+) -> str | None:
+    """Coordinators outside their caseload and team district get the unknown-person 404,
+    unless they break glass (a read with a reason): then the reason, to record."""
     if user.role is Role.COORDINATOR:
-        check_casework_scope(runtime, user, person_id)
+        return open_casework(runtime, user, person_id, reason)
+    return None

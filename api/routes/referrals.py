@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
 
 from api.accounts import User, get_user
+from api.auditing import Audit, Auditor
 from api.commands import execute, existing
 from api.deps import Caught_up, CurrentUser, RuntimeDep, ensure, require
 from api.roles import Role, allowed
@@ -39,7 +40,7 @@ ASSIGNEE_ROLE = {Programme.LAC: Role.COORDINATOR, Programme.DEVICES: Role.DEVICE
 
 @router.post("", status_code=201, response_model=Recorded)
 def make_referral(
-    body: ReferralCreate, request: Request, runtime: RuntimeDep, user: CurrentUser
+    body: ReferralCreate, request: Request, runtime: RuntimeDep, user: CurrentUser, audit: Audit
 ) -> JSONResponse:
     """Refer someone known (`person_id`) or someone new (`person`) into a programme."""
     ensure(user, f"referral.make.{body.programme.value}")
@@ -86,13 +87,15 @@ def make_referral(
         referred["person_id"] = str(person.id)
         return referral
 
-    return execute(request, runtime, user, body, command, status_code=201, extra=lambda _: referred)
+    done = execute(request, runtime, user, body, command, status_code=201, extra=lambda _: referred)
+    return audit.changed(done, "referral")
 
 
 @router.get("/inbox", response_model=ReferralsPage, dependencies=[Caught_up])
 def referral_inbox(
     runtime: RuntimeDep,
     user: CurrentUser,
+    audit: Audit,
     programme: Programme = Programme.LAC,
     status_: Annotated[
         list[ReferralStatus] | None, Query(alias="status", description="Default: received")
@@ -120,6 +123,7 @@ def referral_inbox(
         coordinator_id=coordinator_id,
         paging=queries.Paging(page, page_size),
     )
+    audit.listed("referral", ((r["id"], r["person_id"]) for r in rows))
     return ReferralsPage(
         items=[ReferralRead(**r) for r in rows], total=total, page=page, page_size=page_size
     )
@@ -129,6 +133,7 @@ def referral_inbox(
 def my_referrals(
     runtime: RuntimeDep,
     user: Annotated[User, Depends(require("referral.read"))],
+    audit: Audit,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> ReferralsPage:
@@ -136,6 +141,7 @@ def my_referrals(
     rows, total = queries.referrals_made_by(
         runtime.engine, user.id, queries.Paging(page, page_size)
     )
+    audit.listed("referral", ((r["id"], r["person_id"]) for r in rows))
     return ReferralsPage(
         items=[ReferralRead(**r) for r in rows], total=total, page=page, page_size=page_size
     )
@@ -146,10 +152,12 @@ def read_referral(
     referral_id: uuid.UUID,
     runtime: RuntimeDep,
     user: Annotated[User, Depends(require("referral.read"))],
+    audit: Audit,
 ) -> ReferralRead:
     row = queries.referral(runtime.engine, referral_id)
     if row is None or not _may_see(user, row):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no referral with id {referral_id}")
+    audit.read("referral", referral_id, row["person_id"])
     return ReferralRead(**row)
 
 
@@ -197,6 +205,13 @@ def _district_of(runtime: Runtime, referral: Referral) -> str:
     return str(runtime.app.get_person(referral.person_id).analytic["district"])
 
 
+def _decided(
+    audit: Auditor, runtime: Runtime, referral_id: uuid.UUID, response: JSONResponse
+) -> JSONResponse:
+    """Record a step taken on a referral, against the person it is about."""
+    return audit.changed(response, "referral", runtime.app.get_referral(referral_id).person_id)
+
+
 @router.post("/{referral_id}/accept", response_model=Recorded)
 def accept_referral(
     referral_id: uuid.UUID,
@@ -204,6 +219,7 @@ def accept_referral(
     request: Request,
     runtime: RuntimeDep,
     user: CurrentUser,
+    audit: Audit,
 ) -> JSONResponse:
     """Accept and assign; 409 if it was already decided (by you or someone else)."""
     assignee = body.coordinator_id or user.id
@@ -223,7 +239,7 @@ def accept_referral(
             if found.district != district:
                 raise InvalidField("coordinator_id", f"must be a coordinator for {district}")
 
-    return execute(
+    done = execute(
         request,
         runtime,
         user,
@@ -232,6 +248,7 @@ def accept_referral(
             referral_id, assignee, user.id, body.occurred_at, authorise=check
         ),
     )
+    return _decided(audit, runtime, referral_id, done)
 
 
 @router.post("/{referral_id}/decline", response_model=Recorded)
@@ -241,8 +258,9 @@ def decline_referral(
     request: Request,
     runtime: RuntimeDep,
     user: CurrentUser,
+    audit: Audit,
 ) -> JSONResponse:
-    return execute(
+    done = execute(
         request,
         runtime,
         user,
@@ -255,6 +273,7 @@ def decline_referral(
             authorise=_may_decide(user, runtime),
         ),
     )
+    return _decided(audit, runtime, referral_id, done)
 
 
 @router.post("/{referral_id}/redirect", response_model=Recorded)
@@ -264,8 +283,9 @@ def redirect_referral(
     request: Request,
     runtime: RuntimeDep,
     user: CurrentUser,
+    audit: Audit,
 ) -> JSONResponse:
-    return execute(
+    done = execute(
         request,
         runtime,
         user,
@@ -279,6 +299,7 @@ def redirect_referral(
             authorise=_may_decide(user, runtime),
         ),
     )
+    return _decided(audit, runtime, referral_id, done)
 
 
 @router.post("/{referral_id}/close", response_model=Recorded)
@@ -288,8 +309,9 @@ def close_referral(
     request: Request,
     runtime: RuntimeDep,
     user: CurrentUser,
+    audit: Audit,
 ) -> JSONResponse:
-    return execute(
+    done = execute(
         request,
         runtime,
         user,
@@ -298,3 +320,4 @@ def close_referral(
             referral_id, body.note, user.id, body.occurred_at, authorise=_may_decide(user, runtime)
         ),
     )
+    return _decided(audit, runtime, referral_id, done)
