@@ -1,4 +1,5 @@
-"""The `lac` command: serve, worker, beat, rebuild, users, seed, imd, demo, report, extract."""
+"""The `lac` command: serve, worker, beat, rebuild, users, seed, imd, demo, report, extract,
+erase, sar, retention."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from api import cli_report
+from api import cli_data_protection, cli_report
 from api.cli_tasks import (
     add_user_command,
     demo_command,
@@ -106,6 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--people", type=int, default=300)
     p.set_defaults(run=lambda a: demo_command(a.people, serve))
     cli_report.add_parsers(sub)
+    cli_data_protection.add_parsers(sub)
     return parser
 
 

@@ -25,10 +25,13 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from api.accounts import service_metadata
+from projections.erasure import IDEMPOTENCY_TABLE
 from projections.tables import UTCDateTime
 
+# Answers can name a person's records: when a person is erased, each read model's erasure
+# handler deletes the answers that name that person's records (projections/erasure.py).
 idempotency_keys = Table(
-    "idempotency_keys",
+    IDEMPOTENCY_TABLE,
     service_metadata,
     Column("user_id", Uuid, primary_key=True),
     Column("key", String(200), primary_key=True),

@@ -1,7 +1,8 @@
 """The one eventsourcing Application: the service layer and unit of work.
 
-Its commands come in mixins by area: referrals, casework, the device scheme; people and the
-infrastructure (sealing, transcodings, positions) are here.
+Its commands come in mixins by area: referrals, casework, the device scheme, reporting, data
+protection (erasure, subject access, retention); people and the infrastructure (sealing,
+transcodings, positions) are here.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from domain.casework import CaseworkCommands
 from domain.codes import CASEWORK_ENUMS
 from domain.device_codes import DEVICE_ENUMS
 from domain.device_commands import DeviceCommands
+from domain.erasure import DataProtectionCommands, ErasureFeed, ErasureGround
 from domain.errors import DuplicatePerson, InvalidField, RecordNotFound
 from domain.keys import RecorderKeyStore
 from domain.person import NhsNumberClaim, Person, PersonDetails
@@ -44,7 +46,12 @@ EARLIEST_YEAR = 1999
 
 
 class LacApplication(
-    ReferralCommands, CaseworkCommands, DeviceCommands, ReportingCommands, Application[UUID]
+    ReferralCommands,
+    CaseworkCommands,
+    DeviceCommands,
+    ReportingCommands,
+    DataProtectionCommands,
+    Application[UUID],
 ):
     """Records people and referrals; every personal field sealed under the person's key."""
 
@@ -65,7 +72,10 @@ class LacApplication(
         self.keys = key_store or RecorderKeyStore(
             self.recorder, f"{self.name}_person_keys", create_table=create
         )
-        self.sealing.use_keys(self.keys)
+        # Erasures recorded by other processes reach this one's cipher cache through the log.
+        self.sealing.use_keys(
+            self.keys, revocations=ErasureFeed(self.recorder, self.mapper.to_domain_event)
+        )
 
     # infrastructure ------------------------------------------------------------------------
 
@@ -79,7 +89,12 @@ class LacApplication(
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
-        enums: tuple[type[Enum], ...] = (Programme, ReferralSource, ReferralStatus)
+        enums: tuple[type[Enum], ...] = (
+            Programme,
+            ReferralSource,
+            ReferralStatus,
+            ErasureGround,
+        )
         for enum_cls in (*enums, *CASEWORK_ENUMS, *DEVICE_ENUMS):
             transcoder.register(enum_transcoding(enum_cls))
 

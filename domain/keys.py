@@ -8,12 +8,20 @@ from uuid import UUID
 from eventsourcing.cryptography import AESCipher
 from eventsourcing.persistence import ApplicationRecorder
 
+from domain.sealing import SubjectErased
+
+# A destroyed key leaves its row behind with this value: a tombstone, so that no new key is
+# ever made for an erased person (their later events could otherwise be read again).
+DESTROYED = ""
+
 
 class RecorderKeyStore:
     """Keys in a table of the event store's database (PostgreSQL or SQLite file).
 
-    The table holds one row per person; erasure deletes the row, and with it every way of
-    reading that person's sealed fields.
+    The table holds one row per person; erasure overwrites the key with a tombstone, and with
+    it every way of reading that person's sealed fields. On SQLite the key table is written
+    with `secure_delete` on, so that a destroyed key's bytes are zeroed in the file rather than
+    left in free space, and the write-ahead log is truncated after a destruction.
     """
 
     def __init__(self, recorder: ApplicationRecorder, table: str, *, create_table: bool) -> None:
@@ -32,10 +40,15 @@ class RecorderKeyStore:
         with self.datastore.transaction(commit=True) as curs:
             curs.execute(sql)
 
+    def _secure(self, curs: Any) -> None:
+        if not self.is_postgres:
+            curs.execute("PRAGMA secure_delete = ON")
+
     def key_for(self, subject_id: UUID) -> str:
         # One round trip for a new person; a second only when the key already existed.
         m = self.mark
         with self.datastore.transaction(commit=True) as curs:
+            self._secure(curs)
             curs.execute(
                 f"INSERT INTO {self.table} (subject_id, key) VALUES ({m}, {m}) "
                 "ON CONFLICT (subject_id) DO NOTHING RETURNING key",
@@ -43,23 +56,53 @@ class RecorderKeyStore:
             )
             row = curs.fetchone()
         if row is not None:
-            return str(row["key"] if isinstance(row, dict) else row[0])
+            return _key(row)
         key = self.existing_key(subject_id)
-        assert key is not None
+        if key is None:
+            raise SubjectErased(subject_id)
         return key
 
     def existing_key(self, subject_id: UUID) -> str | None:
+        """The key; None when there is none or it was destroyed."""
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(
                 f"SELECT key FROM {self.table} WHERE subject_id = {self.mark}", (subject_id.hex,)
             )
             row = curs.fetchone()
-        if row is None:
+        if row is None or _key(row) == DESTROYED:
             return None
-        return str(row["key"] if isinstance(row, dict) else row[0])
+        return _key(row)
+
+    def is_destroyed(self, subject_id: UUID) -> bool:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                f"SELECT key FROM {self.table} WHERE subject_id = {self.mark}", (subject_id.hex,)
+            )
+            row = curs.fetchone()
+        return row is not None and _key(row) == DESTROYED
 
     def destroy(self, subject_id: UUID) -> None:
+        m = self.mark
         with self.datastore.transaction(commit=True) as curs:
+            self._secure(curs)
             curs.execute(
-                f"DELETE FROM {self.table} WHERE subject_id = {self.mark}", (subject_id.hex,)
+                f"INSERT INTO {self.table} (subject_id, key) VALUES ({m}, {m}) "
+                f"ON CONFLICT (subject_id) DO UPDATE SET key = {m}",
+                (subject_id.hex, DESTROYED, DESTROYED),
             )
+        self._truncate_log()
+
+    def _truncate_log(self) -> None:
+        """SQLite: copy the log into the file and empty it, so no old page keeps the key.
+
+        Best effort: with a reader in the way the log is truncated by a later destruction."""
+        if self.is_postgres:
+            return
+        with self.datastore.get_connection(commit=True) as conn:
+            curs = conn.cursor()
+            curs.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            curs.fetchone()
+
+
+def _key(row: Any) -> str:
+    return str(row["key"] if isinstance(row, dict) else row[0])

@@ -1,4 +1,5 @@
-"""The Celery app: a catch-up task per projection, swept on a beat schedule."""
+"""The Celery app: a catch-up task per projection, swept on a beat schedule, and the daily
+retention run."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import logging
 from typing import Any
 
 from celery import Celery
+from celery.schedules import crontab
 from celery.signals import worker_process_init, worker_process_shutdown
 
 from workers.settings import Settings
@@ -32,6 +34,8 @@ def make_celery(settings: Settings) -> Celery:
         broker_connection_timeout=2,
         beat_schedule={
             "sweep": {"task": "lac.catch_up", "schedule": settings.sweep_seconds},
+            # Daily, at a quiet hour (UTC): erase people past the retention period.
+            "retention": {"task": "lac.retention", "schedule": crontab(hour=2, minute=30)},
         },
         beat_schedule_filename=str(settings.data_dir / "celerybeat-schedule"),
     )
@@ -79,3 +83,20 @@ def catch_up(name: str | None = None) -> int:
         if not projector.is_caught_up():
             catch_up.delay(projector.name)
     return applied
+
+
+@celery.task(name="lac.retention")
+def retention() -> dict[str, Any]:
+    """Erase everyone past the retention period; the report holds counts and ids only."""
+    from domain.erasure import RETENTION_ACTOR
+    from workers.retention import run_retention
+
+    report = run_retention(runtime(), RETENTION_ACTOR)
+    log.info(
+        "retention run: %d erased, %d kept, %d left for the next run",
+        len(report.erased),
+        sum(report.kept.values()),
+        report.remaining,
+    )
+    catch_up.delay()
+    return report.as_dict()

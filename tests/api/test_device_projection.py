@@ -13,6 +13,7 @@ from eventsourcing.domain import Aggregate
 from sqlalchemy import select
 
 from domain.device_codes import Condition, PlaceStatus
+from domain.erasure import Erasure
 from domain.loan import Kit, Loan
 from domain.scheme import Scheme
 from domain.stock import StockItem
@@ -204,5 +205,6 @@ def _events(*aggregates: type[Aggregate]) -> set[type[Any]]:
 
 def test_the_projection_handles_every_event_of_the_scheme() -> None:
     handled = set(DeviceSchemeProjection().handlers())
-    assert handled == _events(StockItem, Kit, Loan, Scheme)
-    assert len(handled) == 4 + 2 + 7 + 5
+    # ... and an erasure, which blanks the person's personal columns.
+    assert handled == _events(StockItem, Kit, Loan, Scheme) | {Erasure.Recorded}
+    assert len(handled) == 4 + 2 + 7 + 5 + 1
