@@ -106,7 +106,12 @@ def withdraw_contact(
     return audit.changed(done, "contact", person_id, record_id=contact_id)
 
 
-@router.post("/people/{person_id}/connections", status_code=201, response_model=Recorded)
+@router.post(
+    "/people/{person_id}/connections",
+    status_code=201,
+    response_model=Recorded,
+    responses={200: {"model": Recorded, "description": "An existing connection moved on a step"}},
+)
 def connect(
     person_id: uuid.UUID,
     body: ConnectionStep,
