@@ -239,6 +239,11 @@ class SealingMapper(Mapper[UUID]):
         object.__setattr__(sealed_event, "__dict__", state)
         return super().to_stored_event(sealed_event)
 
+    def to_sealed_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
+        """The event with its personal fields left sealed: for readers that use only the
+        analytic fields (no key is read, so no key store round trip per person)."""
+        return super().to_domain_event(stored_event)
+
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
         domain_event = super().to_domain_event(stored_event)
         if isinstance(domain_event, ErasureMarker) and self.ciphers is not None:

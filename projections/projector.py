@@ -53,6 +53,10 @@ class Projector:
 
     def __post_init__(self) -> None:
         self._handlers = self.projection.handlers()
+        # A projection that reads no personal field gets its events with those left sealed.
+        sealed = not getattr(self.projection, "reads_personal_fields", True)
+        mapper: Any = self.app.mapper
+        self._decode = mapper.to_sealed_event if sealed else mapper.to_domain_event
         self._topics = tuple(get_topic(cls) for cls in self._handlers)
         self._ensure_position_row()
 
@@ -91,8 +95,11 @@ class Projector:
                 start, self.batch_size, stop=last, topics=self._topics, inclusive_of_start=False
             )
             for notification in notifications:
-                domain_event = self.app.mapper.to_domain_event(notification)
+                domain_event = self._decode(notification)
                 self._handlers[type(domain_event)](conn, domain_event, notification.id)
+            flush = getattr(self.projection, "flush", None)
+            if flush is not None:
+                flush(conn)  # a projection that buffers its rows writes them in one go
             full = len(notifications) >= self.batch_size
             end = notifications[-1].id if full else last
             self._advance(conn, start, end)

@@ -246,9 +246,11 @@ def fact_row(e: Any, position: int) -> dict[str, Any]:
         "person_id": _person_id(e),
         **extract(e),
     }
-    return {**row, "recorded_at": recorded_at, "digest": row_digest(row)}
+    return {**EMPTY, **row, "recorded_at": recorded_at, "digest": row_digest(row)}
 
 
+# Every column, so that a batch of rows can be inserted in one statement.
+EMPTY = dict.fromkeys(("on_date", "district", "code", "detail", "number", "data"))
 CANONICAL = (
     "position",
     "kind",
@@ -271,8 +273,12 @@ def row_digest(row: dict[str, Any]) -> bytes:
     return hashlib.sha256(text.encode()).digest()[:16]
 
 
+BUFFER = "report_facts_rows"
+
+
 class ReportFactsProjection:
     name = "report_facts"
+    reads_personal_fields = False  # analytic fields only: events come with personal ones sealed
     tables: tuple[Table, ...] = (report_facts,)
 
     def handlers(self) -> dict[type[Any], Handler]:
@@ -280,4 +286,11 @@ class ReportFactsProjection:
 
     @staticmethod
     def record(conn: Connection, e: Any, position: int) -> None:
-        conn.execute(insert(report_facts).values(**fact_row(e, position)))
+        """Buffered on the connection (each batch has its own), written by `flush`."""
+        conn.info.setdefault(BUFFER, []).append(fact_row(e, position))
+
+    @staticmethod
+    def flush(conn: Connection) -> None:
+        rows = conn.info.pop(BUFFER, [])
+        if rows:
+            conn.execute(insert(report_facts), rows)
