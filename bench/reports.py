@@ -130,34 +130,30 @@ def measure(runtime: Any, repeat: int) -> list[tuple[str, float]]:
                 pass
 
     report = build_report(context, request)
+    # A cold step reads and folds the whole log, so it runs once; warm steps run `repeat` times.
     return [
-        ("bare SELECT of every fact row", timed(bare_read, repeat)),
+        ("bare SELECT of every fact row (SQLAlchemy Core)", timed(bare_read, 1)),
         (
             "HTML report, cold (read, fold, work out, render)",
-            timed(lambda: render_html(build_report(context, request)), repeat, cold),
+            timed(lambda: render_html(build_report(context, request)), 1, cold),
         ),
         (
-            "HTML report, same position again (folded log cached)",
+            "HTML report, warm (folded log kept; work out, render)",
             timed(lambda: render_html(build_report(context, request)), repeat),
         ),
-        (
-            "PDF report, cold",
-            timed(lambda: render_pdf(build_report(context, request)), repeat, cold),
-        ),
+        ("PDF report, warm", timed(lambda: render_pdf(build_report(context, request)), repeat)),
         ("PDF rendering only", timed(lambda: render_pdf(report), repeat)),
         (
-            "XLSX of every table, cold",
-            timed(lambda: render_xlsx(build_report(context, request)), repeat, cold),
+            "XLSX of every table, warm",
+            timed(lambda: render_xlsx(build_report(context, request)), repeat),
         ),
         (
-            "CSV zip of every table, cold",
-            timed(lambda: csv_zip(build_report(context, request)), repeat, cold),
+            "CSV zip of every table, warm",
+            timed(lambda: csv_zip(build_report(context, request)), repeat),
         ),
         (
-            "pseudonymised extract, cold",
-            timed(
-                lambda: build_extract(context, b"k" * 32, year=2021, position=None), repeat, cold
-            ),
+            "pseudonymised extract, warm",
+            timed(lambda: build_extract(context, b"k" * 32, year=2021, position=None), repeat),
         ),
     ]
 

@@ -4,6 +4,7 @@ equality duty), with rates per 10,000 residents where there is a population to d
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from uuid import UUID
@@ -13,6 +14,7 @@ from domain.reference import AGE_BANDS, ReferralSource
 from projections.reports.disclosure import Disclosure
 from projections.reports.measures import (
     MEASURES,
+    Measure,
     Period,
     people_benefited,
     people_introduced,
@@ -46,9 +48,9 @@ class Cohorts:
     @staticmethod
     def of(history: History, period: Period) -> Cohorts:
         def people(
-            measure: Callable[[History, Period], Sequence[tuple[UUID | None, object]]],
+            measure: Measure,
         ) -> set[UUID]:
-            return {p for p, _ in measure(history, period) if p is not None}
+            return {o[1] for o in measure(history, period) if o[1] is not None}
 
         outcome_people = {
             o.person_id for o in history.outcomes.values() if not o.withdrawn and period.holds(o.on)
@@ -83,9 +85,13 @@ def _rows(
     population: dict[str, int] | None,
 ) -> tuple[tuple[Cell, ...], ...]:
     counts = {c: [0] * len(cohorts.columns) for c in categories}
+    category_of = {
+        person: group(person) for person in set().union(*cohorts.columns)
+    }  # each person looked up once
     for index, cohort in enumerate(cohorts.columns):
-        for person in cohort:
-            counts.setdefault(group(person), [0] * len(cohorts.columns))[index] += 1
+        found = Counter(category_of[person] for person in cohort)
+        for category, number in found.items():
+            counts.setdefault(category, [0] * len(cohorts.columns))[index] += number
     rows = []
     for category, values in counts.items():
         if category == NOT_KNOWN and not any(values):
@@ -99,9 +105,9 @@ def _rows(
     totals = [sum(col) for col in zip(*counts.values(), strict=True)]
     total_cells = [Cell("All people"), *(disclosure.count(v) for v in totals)]
     if population is not None:
-        everyone = sum(population.values()) or None
-        total_cells.append(Cell(f"{everyone:,}", everyone) if everyone else Cell("-"))
-        total_cells.append(disclosure.rate_per_10k(totals[0], everyone))
+        residents = sum(population.values()) or None
+        total_cells.append(Cell(f"{residents:,}", residents) if residents else Cell("-"))
+        total_cells.append(disclosure.rate_per_10k(totals[0], residents))
     return (*rows, tuple(total_cells))
 
 

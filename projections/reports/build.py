@@ -243,7 +243,7 @@ def month_table(history: History, ytd: Period, disclosure: Disclosure) -> Table:
     while day <= ytd.end:
         nxt = date(day.year + day.month // 12, day.month % 12 + 1, 1)
         month = Period(day, date.fromordinal(nxt.toordinal() - 1))
-        people = len({p for p, _ in introduced(history, month)})
+        people = len({o[1] for o in introduced(history, month)})
         rows.append(
             (
                 _cell_label(day.strftime("%b %Y")),

@@ -108,7 +108,7 @@ def _gather(h: History) -> dict[UUID, _Person]:
         if loan.handed_over_on:
             of(loan.person_id).kits.update(loan.provisions.values())
     for instrument in ("swemwbs", "ucla3"):
-        for person_id, change in paired_changes(h, ALL_TIME, instrument, None):
+        for _day, person_id, change, _key in paired_changes(h, ALL_TIME, instrument, None):
             if person_id is not None:
                 of(person_id).changes[instrument] = change
     return people

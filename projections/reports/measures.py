@@ -23,9 +23,9 @@ from domain.wellbeing import score
 from projections.reports.records import History, MeasureFacts, SchemeFacts
 from projections.reports.spend import SPEND_LINES
 
-Observation = tuple[UUID | None, Decimal]
 # (day, person, value, key): with `last_per_key`, only each key's last observation in a period.
 Dated = tuple[date, UUID | None, Decimal, Any]
+Observation = Dated  # a measure answers with its dated rows in the period, not copies
 ONE, ZERO = Decimal(1), Decimal(0)
 
 
@@ -58,10 +58,10 @@ def dated(
 
     def measure(h: History, p: Period) -> list[Observation]:
         days, rows = memo(h, name, lambda: sorted_rows(h))
-        chosen = rows[bisect_left(days, p.start) : bisect_right(days, p.end)]
+        chosen: list[Dated] = rows[bisect_left(days, p.start) : bisect_right(days, p.end)]
         if last_per_key:
             chosen = list({r[3]: r for r in chosen}.values())
-        return [(r[1], r[2]) for r in chosen]
+        return chosen
 
     return measure
 
@@ -185,8 +185,23 @@ def paired_changes(h: History, p: Period, instrument: str, item: int | None) -> 
     return MEASURES[f"lac.change.{instrument}" + (f".{item}" if item else "")](h, p)
 
 
+def _timelines(h: History) -> list[tuple[UUID, list[date], list[str]]]:
+    """Each involvement's steps in date order (order of recording within a day)."""
+    found = []
+    for inv in h.involvements.values():
+        steps = sorted(inv.steps, key=lambda s: s[0])
+        found.append((inv.person_id, [d for d, _ in steps], [s for _, s in steps]))
+    return found
+
+
 def active_at_end(h: History, p: Period) -> list[Observation]:
-    return [(i.person_id, ONE) for i in h.involvements.values() if i.status_on(p.end) == "active"]
+    """Involvements active (open, not paused) at the end of the period's last day."""
+    found: list[Observation] = []
+    for person_id, days, steps in memo(h, "timelines", lambda: _timelines(h)):
+        at = bisect_right(days, p.end)
+        if at and steps[at - 1] == "active":
+            found.append((p.end, person_id, ONE, person_id))
+    return found
 
 
 def _work(h: History) -> Iterable[Dated]:

@@ -42,17 +42,17 @@ def figure_cell(indicator: Indicator, obs: Sequence[Observation], disclosure: Di
     """Form the indicator's figure from observations and put it through disclosure control."""
     figure = indicator.figure
     if figure == "people":
-        return disclosure.count(len({person for person, _ in obs}))
+        return disclosure.count(len({o[1] for o in obs}))
     if figure == "count":
         return disclosure.count(len(obs))
     if figure == "hours":
-        people = len({person for person, _ in obs})
-        return disclosure.amount(sum((v for _, v in obs), Decimal(0)) / 60, people)
+        people = len({o[1] for o in obs})
+        return disclosure.amount(sum((o[2] for o in obs), Decimal(0)) / 60, people)
     if figure == "money":
-        return disclosure.money(sum((v for _, v in obs), Decimal(0)))
+        return disclosure.money(sum((o[2] for o in obs), Decimal(0)))
     if figure == "rate":
-        return disclosure.percentage(int(sum(v for _, v in obs)), len(obs))
-    values = [v for _, v in obs]
+        return disclosure.percentage(int(sum(o[2] for o in obs)), len(obs))
+    values = [o[2] for o in obs]
     if figure == "median":
         middle = Decimal(str(statistics.median(values))) if values else None
         return disclosure.statistic(middle, len(values))
