@@ -59,6 +59,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "people.erase": frozenset({A}),
     "people.subject_access": frozenset({A}),
     "retention.run": frozenset({A}),
+    "consent.record": frozenset({C, S, D}),  # each role its own consents: routes/consent.py
+    "consent.read": frozenset({C, S, D}),
+    "health.share": frozenset({C}),
     "users.list_coordinators": frozenset({C, A}),
     "system.ready": frozenset({C, S, D, E, A}),
 }

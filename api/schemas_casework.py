@@ -13,6 +13,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, Field, StrictInt, model_validator
 
 from api.schemas import Strict
+from api.schemas_consent import OpeningConsent
 from domain.codes import (
     AssetCategory,
     CloseReason,
@@ -46,6 +47,11 @@ class InvolvementOpen(Strict):
     support_level: SupportLevel = SupportLevel.INTRODUCTORY
     referral_id: UUID | None = Field(None, description="The LAC referral it came from, if any")
     occurred_at: When = None
+    consent: OpeningConsent | None = Field(
+        None,
+        description="The person's consent to Local Area Coordination support, given now "
+        "(needed unless already recorded, e.g. through the referral)",
+    )
 
 
 class Reassign(Strict):

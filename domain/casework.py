@@ -27,10 +27,12 @@ from domain.community import (
     check_work,
     connection_id,
 )
+from domain.consent import GivenConsent, check_consents, give_on_opening
 from domain.contact import ContactDetails, SupportContact
 from domain.errors import InvalidField, InvalidTransition, NoInvolvement
 from domain.involvement import Involvement, involvement_id
 from domain.outcomes import OutcomeRecord
+from domain.referral import Referral
 
 if TYPE_CHECKING:
     from domain.application import Recorded
@@ -77,11 +79,14 @@ class CaseworkCommands:
         actor_id: UUID,
         referral_id: UUID | None = None,
         occurred_at: datetime | None = None,
+        consent: GivenConsent | None = None,
     ) -> Recorded:
-        """Open (or reopen a closed) involvement; no eligibility test."""
-        involvement = self._opened(
-            person_id, coordinator_id, level, actor_id, referral_id, self._when(occurred_at)
-        )
+        """Open (or reopen a closed) involvement; no eligibility test, but consent to Local
+        Area Coordination support: in force already, given now (``consent``), or given through
+        the referral it opens from (its consent to share); recorded in the same save."""
+        when = self._when(occurred_at)
+        person = self.get_person(person_id)
+        involvement = self._opened(person, coordinator_id, level, actor_id, referral_id, when)
         if involvement is None:
             raise InvalidTransition(
                 "involvement",
@@ -90,19 +95,24 @@ class CaseworkCommands:
                 self.get_involvement(person_id).status.value,
                 "the person already has an open involvement",
             )
-        return self._recorded(involvement)
+        referral: Referral | None = None
+        if consent is None and referral_id is not None:
+            referral = self._get(Referral, "referral", referral_id)
+        give_on_opening(person, consent, actor_id, when, referral)
+        return self._recorded(involvement, person)
 
     def _opened(
         self,
-        person_id: UUID,
+        person: Person,
         coordinator_id: UUID,
         level: SupportLevel,
         actor_id: UUID,
         referral_id: UUID | None,
         when: datetime,
     ) -> Involvement | None:
-        """A new or reopened involvement to save, or None when one is already open."""
-        district = str(self.get_person(person_id).analytic["district"])
+        """A new or reopened involvement to save, or None when one is already open (the
+        caller checks consent)."""
+        person_id, district = person.id, str(person.analytic["district"])
         if not self.has_involvement(person_id):
             return Involvement(
                 person_id=person_id,
@@ -125,9 +135,11 @@ class CaseworkCommands:
         change: Callable[[Involvement, datetime], None],
         occurred_at: datetime | None = None,
     ) -> Recorded:
-        """Load the involvement, make one change (a domain method), save."""
+        """Load the involvement, make one change (a domain method), check the consent it
+        needs (casework needs Local Area Coordination support; closing does not), save."""
         involvement = self.get_involvement(person_id)
         change(involvement, self._when(occurred_at, involvement.opened_at))
+        check_consents(self.get_person, person_id, involvement)
         return self._recorded(involvement)
 
     def reassign(self, person_id: UUID, coordinator_id: UUID, actor_id: UUID) -> Recorded:
@@ -228,6 +240,7 @@ class CaseworkCommands:
             actor_id=actor_id,
             **checked.state(),
         )
+        check_consents(self.get_person, person_id, contact)
         return self._recorded(contact)
 
     def correct_contact(
@@ -320,9 +333,11 @@ class CaseworkCommands:
                 actor_id=actor_id,
                 occurred_at=when,
             )
+            check_consents(self.get_person, person_id, connection)
             return self._recorded(connection)
         existing: AssetConnection = self.repository.get(key)
         existing.step(status, note, actor_id, when)
+        check_consents(self.get_person, person_id, existing)  # dropping needs none
         return self._recorded(existing)
 
     def record_community_work(

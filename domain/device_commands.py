@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
+from domain.consent import ConsentHow, ConsentScope, check_consents
 from domain.device_codes import (
     Agreement,
     BudgetLine,
@@ -35,6 +36,12 @@ if TYPE_CHECKING:
 class DuplicateItem(InvalidTransition):
     """An item with this serial or IMEI is already recorded."""
 
+
+# How the agreement at hand-over records consent to the scheme's terms.
+HOW_AGREED = {
+    Agreement.SIGNATURE: ConsentHow.SIGNED_AGREEMENT,
+    Agreement.WITNESSED_VERBAL: ConsentHow.VERBAL,
+}
 
 # How each way a loan ends moves its items.
 ITEM_STEP_AT_END = {
@@ -319,6 +326,8 @@ class DeviceCommands:
         safeguarding_advice: bool,
         actor_id: UUID,
     ) -> Recorded:
+        """Hand the kit over; the agreement (signed, or a witnessed verbal yes) records the
+        person's consent to the scheme's terms in the same save."""
         loan = self.get_loan(loan_id)
         day = self._checked_day(on)
         loan.hand_over(
@@ -328,11 +337,17 @@ class DeviceCommands:
         for item in items:
             gift = loan.provisions[str(item.id)] is Provision.GIFT
             item.step("give" if gift else "issue", day, actor_id, loan.id)
-        return self._recorded(loan, *items)
+        person = self.get_person(loan.person_id)
+        how = HOW_AGREED[agreement]
+        person.give_consent(ConsentScope.DEVICE_TERMS, how, day, None, actor_id, self._when(None))
+        return self._recorded(loan, *items, person)
 
     def change_loan(self, loan_id: UUID, change: Callable[[Loan], None]) -> Recorded:
+        """One change to a loan; support sessions and tickets need the scheme's terms in
+        force (extending, resolving and ending a loan do not)."""
         loan = self.get_loan(loan_id)
         change(loan)
+        check_consents(self.get_person, loan.person_id, loan)
         return self._recorded(loan)
 
     def end_loan(

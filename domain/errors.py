@@ -53,3 +53,36 @@ class NoInvolvement(DomainError):
     def __init__(self, person_id: UUID) -> None:
         super().__init__(f"person {person_id} has no involvement: open one first")
         self.person_id = person_id
+
+
+class ConsentError(InvalidTransition):
+    """A step that a person's consents do not allow; a 409, its message in plain words."""
+
+    def __init__(self, person_id: UUID, action: str, status: str, message: str) -> None:
+        super().__init__("person", person_id, action, status, message)
+        self.args = (message,)
+
+
+class ConsentRequired(ConsentError):
+    """An action that needs a consent the person has not given, or has withdrawn."""
+
+    def __init__(self, person_id: UUID, consent: str, withdrawn: bool) -> None:
+        where = "was withdrawn" if withdrawn else "is not recorded"
+        again = " again" if withdrawn else ""
+        message = f"needs consent: {consent} {where} for this person; record it{again} first"
+        super().__init__(person_id, "act without consent for", _status(withdrawn), message)
+        self.consent = consent
+
+
+class ConsentNotGiven(ConsentError):
+    """Withdrawing a consent that is not in force."""
+
+    def __init__(self, person_id: UUID, consent: str, withdrawn: bool) -> None:
+        where = "was already withdrawn" if withdrawn else "is not recorded"
+        message = f"cannot withdraw consent: {consent} {where} for this person"
+        super().__init__(person_id, "withdraw consent for", _status(withdrawn), message)
+        self.consent = consent
+
+
+def _status(withdrawn: bool) -> str:
+    return "withdrawn" if withdrawn else "not_given"

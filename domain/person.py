@@ -1,105 +1,43 @@
-"""A person known to the service: who they are (sealed) and where they live (analytic)."""
+"""A person known to the service: who they are (sealed), where they live (analytic), whom
+they care for, and what they consent to (see domain.consent)."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, fields
+from dataclasses import fields, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.errors import InvalidField
-from domain.nhs_number import normalise_nhs_number
-from domain.reference import age_band, check_district, check_text
+from domain.consent import (
+    Consent,
+    ConsentHow,
+    ConsentScope,
+    check_day,
+    check_note,
+    require_consent,
+)
+from domain.errors import ConsentNotGiven, InvalidField
+from domain.person_details import (
+    ANALYTIC,
+    ETHNIC_GROUPS,
+    PERSONAL,
+    SEXES,
+    PersonDetails,
+)
+from domain.reference import check_text
 from domain.sealing import PersonalData
 
-POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
-LSOA_CODE = re.compile(r"^E01[0-9]{6}$")
-SEXES = ("female", "male", "other", "not_stated")
-# ONS 2021 Census high-level ethnic groups, as codes (reports group by these).
-ETHNIC_GROUPS = ("asian", "black", "mixed", "white", "other", "not_stated")
-PERSONAL = ("name", "date_of_birth", "nhs_number", "postcode", "address", "phone", "email")
-ANALYTIC = ("district", "lsoa_code", "age_band", "sex", "ethnicity")
-
-
-@dataclass(frozen=True)
-class PersonDetails:
-    """What is recorded about a person, checked on the way in."""
-
-    name: str
-    date_of_birth: date
-    postcode: str
-    district: str
-    nhs_number: str | None = None
-    lsoa_code: str | None = None
-    address: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    sex: str | None = None
-    ethnicity: str | None = None
-
-    def checked(self, districts: tuple[str, ...], today: date) -> PersonDetails:
-        """A copy with every field normalised, or InvalidField naming the first bad one."""
-        if self.date_of_birth > today:
-            raise InvalidField(
-                "date_of_birth", "must not be in the future (or after the day recorded)"
-            )
-        if self.date_of_birth.year < today.year - 120:
-            raise InvalidField("date_of_birth", "is more than 120 years ago")
-        if self.sex is not None and self.sex not in SEXES:
-            raise InvalidField("sex", f"must be one of {', '.join(SEXES)}")
-        return PersonDetails(
-            name=check_text("name", self.name, 200),
-            date_of_birth=self.date_of_birth,
-            postcode=normalise_postcode(self.postcode),
-            district=check_district(self.district, districts),
-            nhs_number=None if not self.nhs_number else normalise_nhs_number(self.nhs_number),
-            lsoa_code=None if not self.lsoa_code else check_lsoa(self.lsoa_code),
-            address=_optional_text("address", self.address, 500),
-            phone=_optional_text("phone", self.phone, 40),
-            email=_optional_text("email", self.email, 254),
-            sex=self.sex,
-            ethnicity=_ethnicity(self.ethnicity),
-        )
-
-    def personal(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in PERSONAL}
-
-    def analytic(self, today: date) -> dict[str, Any]:
-        values = {name: getattr(self, name) for name in ANALYTIC if name != "age_band"}
-        values["age_band"] = age_band(self.date_of_birth, today)
-        return values
-
-
-def normalise_postcode(raw: str) -> str:
-    compact = raw.upper().replace(" ", "")
-    spaced = compact[:-3] + " " + compact[-3:] if len(compact) > 3 else compact
-    if not POSTCODE.match(spaced):
-        raise InvalidField("postcode", "is not a UK postcode (e.g. NG18 1AB)")
-    return spaced
-
-
-def check_lsoa(raw: str) -> str:
-    code = raw.strip().upper()
-    if not LSOA_CODE.match(code):
-        raise InvalidField("lsoa_code", "must be an English LSOA 2011 code such as E01028075")
-    return code
-
-
-def _ethnicity(value: str | None) -> str | None:
-    if value is None or not value.strip():
-        return None
-    if value.strip() not in ETHNIC_GROUPS:
-        raise InvalidField("ethnicity", f"must be one of {', '.join(ETHNIC_GROUPS)}")
-    return value.strip()
-
-
-def _optional_text(field: str, value: str | None, max_length: int) -> str | None:
-    if value is None or not value.strip():
-        return None
-    return check_text(field, value, max_length)
+__all__ = [
+    "ANALYTIC",
+    "ETHNIC_GROUPS",
+    "PERSONAL",
+    "SEXES",
+    "NhsNumberClaim",
+    "Person",
+    "PersonDetails",
+]
 
 
 class PersonEvent(PersonalData):
@@ -134,6 +72,34 @@ class Person(Aggregate):
         actor_id: UUID
         occurred_at: datetime
 
+    class ConsentGiven(Aggregate.Event, PersonEvent):
+        personal_fields = ("note",)
+        scope: str
+        how: str
+        given_on: date
+        note: str | None
+        actor_id: UUID
+        occurred_at: datetime
+
+    class ConsentWithdrawn(Aggregate.Event, PersonEvent):
+        personal_fields = ("note",)
+        scope: str
+        on: date
+        note: str | None
+        actor_id: UUID
+        occurred_at: datetime
+
+    class SharedWithHealth(Aggregate.Event, PersonEvent):
+        """What was shared with the person's GP practice (under consent to share)."""
+
+        personal_fields = ("practice", "summary")
+        share_id: UUID
+        practice: str | None
+        summary: str | None
+        outcome_ids: list[UUID]
+        actor_id: UUID
+        occurred_at: datetime
+
     @event(Registered)
     def __init__(
         self,
@@ -146,6 +112,7 @@ class Person(Aggregate):
         self.analytic: dict[str, Any] = dict(analytic)
         self.cares_for_id: UUID | None = None
         self.carer_relationship: str | None = None
+        self.consents: dict[ConsentScope, Consent] = {}
 
     @property
     def nhs_number(self) -> str | None:
@@ -197,6 +164,73 @@ class Person(Aggregate):
     ) -> None:
         self.cares_for_id = cares_for_id
         self.carer_relationship = relationship
+
+    # consent (see domain.consent) ------------------------------------------------------------
+
+    def give_consent(
+        self,
+        scope: ConsentScope,
+        how: ConsentHow,
+        given_on: date,
+        note: str | None,
+        actor_id: UUID,
+        when: datetime,
+    ) -> None:
+        day = check_day("given_on", given_on, when.date())
+        self._consent_given(scope.value, how.value, day, check_note(note), actor_id, when)
+
+    @event(ConsentGiven)
+    def _consent_given(
+        self,
+        scope: str,
+        how: str,
+        given_on: date,
+        note: str | None,
+        actor_id: UUID,
+        occurred_at: datetime,
+    ) -> None:
+        key = ConsentScope(scope)
+        self.consents[key] = Consent(key, ConsentHow(how), given_on)
+
+    def withdraw_consent(
+        self, scope: ConsentScope, on: date, note: str | None, actor_id: UUID, when: datetime
+    ) -> None:
+        current = self.consents.get(scope)
+        if current is None or not current.given:
+            raise ConsentNotGiven(self.id, scope.label, withdrawn=current is not None)
+        if on < current.given_on:
+            raise InvalidField(
+                "on", f"must not be before the consent was given ({current.given_on})"
+            )
+        day = check_day("on", on, when.date())
+        self._consent_withdrawn(scope.value, day, check_note(note), actor_id, when)
+
+    @event(ConsentWithdrawn)
+    def _consent_withdrawn(
+        self, scope: str, on: date, note: str | None, actor_id: UUID, occurred_at: datetime
+    ) -> None:
+        key = ConsentScope(scope)
+        self.consents[key] = replace(self.consents[key], withdrawn_on=on)
+
+    def share_with_health(
+        self,
+        share_id: UUID,
+        practice: str,
+        summary: str,
+        outcome_ids: list[UUID],
+        actor_id: UUID,
+        when: datetime,
+    ) -> None:
+        require_consent(self, ConsentScope.HEALTH_SHARING)
+        self.trigger_event(
+            self.SharedWithHealth,
+            share_id=share_id,
+            practice=check_text("practice", practice, 200),
+            summary=check_text("summary", summary, 4000),
+            outcome_ids=list(outcome_ids),
+            actor_id=actor_id,
+            occurred_at=when,
+        )
 
 
 class NhsNumberClaim(Aggregate):

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from domain.codes import SupportLevel
+from domain.consent import ConsentCommands, given_via_referrer
 from domain.person import NhsNumberClaim, Person, PersonDetails
 from domain.recorded import Recorded
 from domain.reference import Programme, ReferralSource, check_text
@@ -17,8 +18,9 @@ from domain.referral import Referral, check_reasons
 Authorise = Callable[[Referral], None]
 
 
-class ReferralCommands:
-    """Mixed into LacApplication; each command loads, checks, changes and saves once."""
+class ReferralCommands(ConsentCommands):
+    """Mixed into LacApplication; each command loads, checks, changes and saves once. It
+    brings the consent commands with it (domain.consent)."""
 
     if TYPE_CHECKING:
 
@@ -36,7 +38,7 @@ class ReferralCommands:
         ) -> int: ...
         def _opened(
             self,
-            person_id: UUID,
+            person: Person,
             coordinator_id: UUID,
             level: SupportLevel,
             actor_id: UUID,
@@ -141,21 +143,23 @@ class ReferralCommands:
         occurred_at: datetime | None = None,
         authorise: Authorise | None = None,
     ) -> Recorded:
-        """Accept and assign; a LAC referral opens (or reopens) the person's involvement."""
+        """Accept and assign. A LAC referral opens (or reopens) the person's involvement when
+        they consent to Local Area Coordination support: a referral made with their consent
+        to share records that consent (via the referrer) in the same save. Without it the
+        referral is accepted and assigned, and the coordinator opens the involvement once the
+        person has given consent (the answer is the referral's either way)."""
 
         def accept(referral: Referral, when: datetime) -> list[Any]:
             referral.accept(coordinator_id, actor_id, when)
             if referral.programme is not Programme.LAC:
                 return []
-            involvement = self._opened(
-                referral.person_id,
-                coordinator_id,
-                SupportLevel.INTRODUCTORY,
-                actor_id,
-                referral.id,
-                when,
-            )
-            return [involvement] if involvement is not None else []
+            person = self.get_person(referral.person_id)
+            also: list[Any] = []
+            if given_via_referrer(person, referral.consent_to_share, actor_id, when):
+                level = SupportLevel.INTRODUCTORY
+                opened = self._opened(person, coordinator_id, level, actor_id, referral.id, when)
+                also = [opened] if opened is not None else []
+            return [person, *also] if person.pending_events else also
 
         return self._step(referral_id, authorise, occurred_at, accept)
 

@@ -29,6 +29,7 @@ from uuid import UUID
 from sqlalchemy import Engine
 
 from domain.application import LacApplication
+from domain.consent import ConsentHow, ConsentScope
 from domain.errors import DuplicatePerson, RecordNotFound
 from domain.person import PersonDetails
 from domain.reference import Programme, ReferralSource, ReferralStatus
@@ -324,6 +325,10 @@ def _record(
     if plan.outcome is not ReferralStatus.RECEIVED and status is ReferralStatus.RECEIVED:
         when = plan.decided_at
         if plan.outcome is ReferralStatus.ACCEPTED:
+            if not plan.consent and plan.programme is Programme.LAC:
+                # The referrer could not say the person agreed: the coordinator asked them.
+                how, lac = ConsentHow.VERBAL, ConsentScope.LAC_SUPPORT
+                app.record_consent(plan.person_id, lac, how, None, decider, occurred_at=when)
             app.accept_referral(plan.referral_id, decider, decider, occurred_at=when)
         elif plan.outcome is ReferralStatus.DECLINED:
             app.decline_referral(plan.referral_id, plan.decision, decider, occurred_at=when)

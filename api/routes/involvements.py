@@ -135,7 +135,9 @@ def open_involvement(
     runtime: RuntimeDep,
     user: Caseworker,
 ) -> JSONResponse:
-    """Open the person's involvement, or reopen a closed one; 409 if one is already open."""
+    """Open the person's involvement, or reopen a closed one; 409 if one is already open.
+    It needs the person's consent to Local Area Coordination support: recorded already (e.g.
+    through the referral), or given now (`consent`, recorded with the opening); else 409."""
     coordinator_id = body.coordinator_id or user.id
 
     def command(_: uuid.UUID | None) -> DomainRecorded:
@@ -149,6 +151,7 @@ def open_involvement(
             user.id,
             referral_id=body.referral_id,
             occurred_at=body.occurred_at,
+            consent=body.consent.given() if body.consent else None,
         )
 
     return _run(request, runtime, user, person_id, body, command, status_code=201)

@@ -24,6 +24,7 @@ from domain.codes import (
     SupportLevel,
 )
 from domain.community import AssetDetails
+from domain.consent import ConsentHow, GivenConsent
 from domain.contact import ContactDetails
 from domain.outcomes import OutcomeRecord
 from domain.person import PersonDetails
@@ -74,6 +75,7 @@ class Casework:
             SupportLevel.WALKING_ALONGSIDE,
             self.actor,
             occurred_at=self.ago(days_ago),
+            consent=GivenConsent(ConsentHow.VERBAL),  # agreed as the coordinator opened it
         )
         return person_id
 

@@ -25,6 +25,7 @@ from tests.api.device_fixtures import OFFICER, handed_over, open_scheme
 from workers.settings import Settings
 
 REASON = "Safeguarding call from the out-of-hours team about a missed visit"
+CONSENTING = {"consent": {"how": "verbal"}}  # she agrees as the coordinator opens it
 OUTSIDER = "ravi"  # a coordinator whose team district (Ashfield) is not the person's (Mansfield)
 
 
@@ -96,7 +97,7 @@ def test_a_search_records_one_search_row_and_a_read_for_each_person_shown(api: A
 
 def test_casework_changes_are_recorded_against_the_person_and_refusals_are_not(api: Api) -> None:
     pid = person(api)
-    opened = api.post("coordinator", f"/people/{pid}/involvement", {})
+    opened = api.post("coordinator", f"/people/{pid}/involvement", CONSENTING)
     assert opened.status_code == 201
     assert api.post("coordinator", f"/people/{pid}/involvement", {}).status_code == 409
     changes = rows(api, action="change", what="involvement")
@@ -110,7 +111,7 @@ def test_casework_changes_are_recorded_against_the_person_and_refusals_are_not(a
 
 def test_list_pages_record_every_person_shown(api: Api) -> None:
     pid = person(api)
-    assert api.post("coordinator", f"/people/{pid}/involvement", {}).status_code == 201
+    assert api.post("coordinator", f"/people/{pid}/involvement", CONSENTING).status_code == 201
     api.runtime.wait_for(api.log_position(), 10)
     assert api.get("coordinator", "/caseload", min_position=api.log_position()).status_code == 200
     [search] = rows(api, action="search", route="GET /caseload")
@@ -206,7 +207,7 @@ def test_the_client_address_comes_from_x_forwarded_for_only_behind_a_trusted_pro
 def test_break_glass_opens_a_person_outside_scope_with_a_reason(outsider: Api, url: str) -> None:
     api = outsider
     pid = person(api, district="Mansfield")
-    assert api.post("coordinator", f"/people/{pid}/involvement", {}).status_code == 201
+    assert api.post("coordinator", f"/people/{pid}/involvement", CONSENTING).status_code == 201
     assert api.runtime.wait_for(api.log_position(), 10)
     target, unknown = url.format(id=pid), url.format(id=uuid.uuid4())
 

@@ -203,17 +203,19 @@ def test_timeline_includes_involvement_contacts_and_connections(
     entries = read(api, "coordinator", f"/people/{person_id}/timeline")
     events = [(e["record"], e["event"]) for e in entries]
     assert events[:2] == [("person", "Person.Registered"), ("referral", "Referral.Received")]
-    # Accepting the referral opened the involvement in the same save.
-    assert set(events[2:4]) == {
+    # Accepting the referral (made with her consent to share) recorded her consent to Local
+    # Area Coordination support and opened the involvement, in the same save.
+    assert set(events[2:5]) == {
         ("referral", "Referral.Accepted"),
+        ("person", "Person.ConsentGiven"),
         ("involvement", "Involvement.Opened"),
     }
-    assert events[4:] == [
+    assert events[5:] == [
         ("support_contact", "SupportContact.Logged"),
         ("connection", "AssetConnection.Introduced"),
         ("connection", "AssetConnection.Attended"),
     ]
-    logged = entries[4]["details"]
+    logged = entries[5]["details"]
     assert logged["notes"] == "Talked about the tenancy letter"
     assert logged["asset_ids"] == [str(club)]
 

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from domain.codes import ContactMode, ContactPurpose, Participant, SupportLevel
+from domain.consent import ConsentHow, GivenConsent
 from domain.contact import ContactDetails
 from domain.device_codes import Condition, ItemKind, LoanStatus, Provision, SessionKind
 from projections.imd import load_imd
@@ -136,7 +137,13 @@ def test_the_device_officer_sees_contact_and_devices_not_casework(api: Api, dv: 
     lac = api.refer("social_worker", programme="lac")  # "recently bereaved, at risk ..."
     anne = UUID(lac["person_id"])
     runtime, coordinator = api.runtime, api.users["coordinator"].id
-    runtime.app.open_involvement(anne, coordinator, SupportLevel.WALKING_ALONGSIDE, coordinator)
+    runtime.app.open_involvement(
+        anne,
+        coordinator,
+        SupportLevel.WALKING_ALONGSIDE,
+        coordinator,
+        consent=GivenConsent(ConsentHow.VERBAL),
+    )
     details = ContactDetails(
         datetime.now(UTC),
         30,

@@ -126,7 +126,8 @@ def test_people_outside_the_coordinators_scope_look_unknown(api: Api) -> None:
         api.runtime.engine, "mansfield.coord", "Mans Field", Role.COORDINATOR, PASSWORD, "Mansfield"
     )
     person = api.register()
-    opened = api.post("mansfield.coord", f"/people/{person['id']}/involvement", {})
+    consenting = {"consent": {"how": "verbal"}}
+    opened = api.post("mansfield.coord", f"/people/{person['id']}/involvement", consenting)
     assert opened.status_code == 201, opened.text
     contact = api.post(
         "mansfield.coord",

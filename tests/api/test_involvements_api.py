@@ -15,6 +15,8 @@ from domain.involvement import involvement_id
 from tests.api.conftest import PASSWORD, Api
 
 NOT_ALLOWED = ("social_worker", "device_officer", "evaluator", "admin")
+# The person agrees to Local Area Coordination support as the coordinator opens it.
+VERBAL = {"how": "verbal"}
 
 
 def ago(days: int) -> str:
@@ -31,10 +33,13 @@ def coordinator_in(api: Api, district: str, username: str | None = None) -> str:
 
 
 def opened(api: Api, username: str = "coordinator", days_ago: int = 10, **body: Any) -> str:
-    """A new Mansfield person with an involvement opened `days_ago`; answers their id."""
+    """A new Mansfield person with an involvement opened `days_ago` (consenting on the
+    phone); answers their id."""
     person_id = str(api.register()["id"])
     response = api.post(
-        username, f"/people/{person_id}/involvement", {"occurred_at": ago(days_ago), **body}
+        username,
+        f"/people/{person_id}/involvement",
+        {"occurred_at": ago(days_ago), "consent": VERBAL, **body},
     )
     assert response.status_code == 201, response.text
     return person_id
@@ -86,7 +91,7 @@ def fill(template: Any, **ids: str) -> Any:
 
 def test_open_defaults_to_the_caller_and_an_introductory_conversation(api: Api) -> None:
     person_id = api.register()["id"]
-    response = api.post("coordinator", f"/people/{person_id}/involvement", {})
+    response = api.post("coordinator", f"/people/{person_id}/involvement", {"consent": VERBAL})
     assert response.status_code == 201, response.text
     made = response.json()
     assert made["id"] == str(involvement_id(uuid.UUID(person_id)))

@@ -234,7 +234,10 @@ def test_timeline_has_the_person_and_their_referrals_in_order(api: Api) -> None:
         ("person", made["id"], "Person.Registered", "Social Worker"),
         ("referral", referral["id"], "Referral.Received", "Social Worker"),
         ("referral", referral["id"], "Referral.Accepted", "Coordinator"),
-        # Accepting a LAC referral opens the person's involvement in the same save.
+        # Accepting a LAC referral made with the person's consent to share records their
+        # consent to Local Area Coordination support and opens their involvement, in the same
+        # save.
+        ("person", made["id"], "Person.ConsentGiven", "Coordinator"),
         (
             "involvement",
             str(involvement_id(uuid.UUID(made["id"]))),

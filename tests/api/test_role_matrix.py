@@ -26,6 +26,7 @@ from tests.api.test_auth_and_roles import (
     check_route,
     created_id,
 )
+from tests.api.test_consent_role_matrix import CONSENT_ROUTES
 from tests.api.test_data_protection_role_matrix import DATA_PROTECTION_ROUTES
 from tests.api.test_device_role_matrix import DEVICE_ROUTES
 from tests.api.test_report_role_matrix import REPORT_ROUTES
@@ -36,6 +37,7 @@ INV = f"{P}/involvement"
 CW = "casework.change"
 AM = "assets.manage"
 ASSET = {"name": "Knit and Natter", "category": "group", "district": "Mansfield"}
+OPEN = {"consent": {"how": "verbal"}}  # the person agrees as the coordinator opens it
 
 
 def _today() -> str:
@@ -44,7 +46,7 @@ def _today() -> str:
 
 def _opened(api: Api) -> Ids:
     ids = a_person(api)
-    created_id(api.post(SETUP, INV.format(**ids), {}))
+    created_id(api.post(SETUP, INV.format(**ids), OPEN))
     return ids
 
 
@@ -115,7 +117,7 @@ _measure_made = _added(f"{P}/measures", "measure_id", _measure)
 WITHDRAW = {"reason": "recorded in error"}
 CASEWORK_ROUTES: list[Route] = [
     # involvements
-    Route("open involvement", f"POST {INV}", "C", CW, a_person, {}, ok=201),
+    Route("open involvement", f"POST {INV}", "C", CW, a_person, OPEN, ok=201),
     Route("reassign", f"POST {INV}/reassign", "C", CW, _opened, _reassign),
     Route(
         "support level",
@@ -261,6 +263,7 @@ def test_every_route_of_the_app_is_in_the_matrix(settings: Settings) -> None:
         + REPORT_ROUTES
         + AUDIT_ROUTES
         + DATA_PROTECTION_ROUTES
+        + CONSENT_ROUTES
     }
     assert sorted(served - in_matrix) == []  # a route nobody checks
     assert sorted(in_matrix - served) == []  # an entry for a route the app no longer has

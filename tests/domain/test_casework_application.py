@@ -27,6 +27,7 @@ from domain.codes import (
     SupportLevel,
 )
 from domain.community import AssetDetails
+from domain.consent import ConsentHow, GivenConsent
 from domain.contact import ContactDetails
 from domain.errors import InvalidField, InvalidTransition, NoInvolvement, RecordNotFound
 from domain.involvement import Involvement, involvement_id
@@ -44,6 +45,7 @@ WHAT_MATTERS = "A place of my own and getting back to football on Sundays"
 EVIDENCE = "Housing officer confirmed the hostel place by letter"
 STRENGTH = "Knows every bus route in Sutton"
 GOAL = "Bid for a council flat before winter"
+VERBAL = GivenConsent(ConsentHow.VERBAL)  # Alan agrees as the coordinator opens his involvement
 LIBRARY = AssetDetails("Sutton Library", AssetCategory.PLACE, "Ashfield", accessibility="Lift")
 
 
@@ -63,7 +65,9 @@ def person(app: LacApplication) -> UUID:
 
 def opened(app: LacApplication) -> UUID:
     alan = person(app)
-    app.open_involvement(alan, COORDINATOR, SupportLevel.INTRODUCTORY, ACTOR, occurred_at=OPENED)
+    app.open_involvement(
+        alan, COORDINATOR, SupportLevel.INTRODUCTORY, ACTOR, occurred_at=OPENED, consent=VERBAL
+    )
     return alan
 
 

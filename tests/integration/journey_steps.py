@@ -29,6 +29,11 @@ def day(offset: int) -> str:
     return (datetime.now(UTC).date() + timedelta(days=offset)).isoformat()
 
 
+# Consent to Local Area Coordination support, given on the phone as the coordinator opens
+# the involvement (the open body's `consent`; recorded with the opening).
+VERBAL = {"how": "verbal"}
+
+
 def when(value: str) -> datetime:
     return datetime.fromisoformat(value)
 

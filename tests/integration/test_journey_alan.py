@@ -68,12 +68,13 @@ def test_alan_from_a_councillors_introduction_to_a_home_of_his_own(
         ("Alan Example", "councillor")
     ]
 
-    # Accepting the referral opens the involvement, back-dated to when it happened.
+    # Accepting the referral opens the involvement, back-dated to when it happened; the
+    # councillor said Alan agreed, so his consent is recorded as given through the referrer.
     j.post(
         lena,
         f"/referrals/{referral}/accept",
         {"occurred_at": opened_at.isoformat()},
-        records=("Referral.Accepted", "Involvement.Opened"),
+        records=("Person.ConsentGiven", "Referral.Accepted", "Involvement.Opened"),
     )
     inv = f"/people/{alan}/involvement"
     j.post(

@@ -13,7 +13,16 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.integration.journey_steps import Actor, Journey, ago, contact, day, outcome, person
+from tests.integration.journey_steps import (
+    VERBAL,
+    Actor,
+    Journey,
+    ago,
+    contact,
+    day,
+    outcome,
+    person,
+)
 from tests.integration.journey_steps import when as at
 from tests.integration.services import CeleryProcess
 from workers.runtime import Runtime
@@ -38,7 +47,11 @@ def opened(j: Journey, jo: Actor, name: str, days_ago: float) -> str:
     made = j.post(
         jo, "/people", person(name, "Gedling", "1961-07-19", "NG4 1AB", registered), status=201
     )
-    body = {"support_level": "walking_alongside", "occurred_at": ago(days_ago).isoformat()}
+    body = {
+        "support_level": "walking_alongside",
+        "occurred_at": ago(days_ago).isoformat(),
+        "consent": VERBAL,
+    }
     j.post(jo, f"/people/{made['id']}/involvement", body, status=201)
     return str(made["id"])
 
@@ -71,8 +84,21 @@ def test_anne_self_referral_after_bereavement_crisis_avoided(
         records="Person.Registered",
     )["id"]
     inv = f"/people/{anne}/involvement"
-    opening = {"support_level": "walking_alongside", "occurred_at": rang_at.isoformat()}
-    j.post(jo, inv, opening, status=201, records="Involvement.Opened")
+    # Anne agrees on the phone to Jo working alongside her: recorded with the opening.
+    agreed = {**VERBAL, "note": "Agreed on the phone to Jo working alongside her"}
+    opening = {
+        "support_level": "walking_alongside",
+        "occurred_at": rang_at.isoformat(),
+        "consent": agreed,
+    }
+    j.post(jo, inv, opening, status=201, records=("Person.ConsentGiven", "Involvement.Opened"))
+    consents = j.read(jo, f"/people/{anne}/consents")
+    lac = {c["scope"]: c for c in consents["consents"]}["lac_support"]
+    assert (lac["status"], lac["how"], lac["given_on"]) == (
+        "given",
+        "verbal",
+        rang_at.date().isoformat(),
+    )
     j.put(
         jo,
         f"{inv}/what-matters",

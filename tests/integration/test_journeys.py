@@ -12,7 +12,16 @@ from uuid import uuid4
 
 from fastapi.testclient import TestClient
 
-from tests.integration.journey_steps import Journey, ago, contact, day, measure, outcome, person
+from tests.integration.journey_steps import (
+    VERBAL,
+    Journey,
+    ago,
+    contact,
+    day,
+    measure,
+    outcome,
+    person,
+)
 from tests.integration.services import CeleryProcess
 from workers.runtime import Runtime
 
@@ -31,7 +40,7 @@ def test_bad_input_is_refused_and_recorded_nowhere_and_scope_does_not_leak(
     body = person("Alan Example", "Mansfield", "1984-02-11", "NG18 2AB", ago(2))
     alan = j.post(lena, "/people", body, status=201)["id"]
     inv = f"/people/{alan}/involvement"
-    j.post(lena, inv, {"occurred_at": ago(1).isoformat()}, status=201)
+    j.post(lena, inv, {"occurred_at": ago(1).isoformat(), "consent": VERBAL}, status=201)
     body = person("Not Yet Known", "Mansfield", "1990-01-01", "NG18 3CD", ago(1))
     newcomer = j.post(lena, "/people", body, status=201)["id"]
     talk = contact(ago(0.5), 30, "in_person", ["listening"], "Talked about the hostel")
@@ -156,7 +165,8 @@ def test_a_follow_up_measure_dated_before_its_baseline_is_refused(
     lena = j.coordinator("lena.lac", "Lena Okafor", "Mansfield")
     body = person("Alan Example", "Mansfield", "1984-02-11", "NG18 2AB", ago(30))
     alan = j.post(lena, "/people", body, status=201)["id"]
-    j.post(lena, f"/people/{alan}/involvement", {"occurred_at": ago(20).isoformat()}, status=201)
+    opening = {"occurred_at": ago(20).isoformat(), "consent": VERBAL}
+    j.post(lena, f"/people/{alan}/involvement", opening, status=201)
     baseline = measure("ucla3", "baseline", day(-1), [3, 3, 3])
     j.post(lena, f"/people/{alan}/measures", baseline, status=201)
     earlier = measure("ucla3", "follow_up", day(-10), [1, 1, 1])

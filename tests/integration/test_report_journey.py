@@ -16,7 +16,7 @@ from api.accounts import User
 from api.roles import Role
 from domain.codes import Instrument
 from domain.wellbeing import score
-from tests.integration.journey_steps import Journey, contact, measure, outcome, person
+from tests.integration.journey_steps import VERBAL, Journey, contact, measure, outcome, person
 from tests.integration.services import CeleryProcess
 from workers.runtime import Runtime
 
@@ -52,7 +52,8 @@ def test_an_evaluator_sees_anne_counted_and_suppressed(
     anne = j.post(
         jo, "/people", person("Anne Reportable", "Gedling", "1949-03-01", "NG4 2CD", at), status=201
     )["id"]
-    j.post(jo, f"/people/{anne}/involvement", {"occurred_at": at.isoformat()}, status=201)
+    opening = {"occurred_at": at.isoformat(), "consent": VERBAL}
+    j.post(jo, f"/people/{anne}/involvement", opening, status=201)
     for minutes, purpose in ((45, "crisis_support"), (30, "planning")):
         visit = contact(at, minutes, "in_person", [purpose], "Told to present as homeless")
         j.post(jo, f"/people/{anne}/contacts", visit, status=201)
