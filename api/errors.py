@@ -21,6 +21,7 @@ from domain.errors import (
     NoInvolvement,
     RecordNotFound,
 )
+from projections.db import NO_ROW_VALUES
 from projections.reports.request import BadReportRequest, ReportNotReady
 
 log = logging.getLogger("lac.api")
@@ -31,20 +32,9 @@ def field_error(field: str, message: str, where: str = "body") -> JSONResponse:
     return JSONResponse({"detail": detail}, status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 
-class NoRowValues(logging.Filter):
-    """Drops SQLAlchemy's DEBUG record of every row it fetches: rows hold personal data.
-    (Statement parameters are hidden by the engines themselves: projections/db.py.)"""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not (isinstance(record.msg, str) and record.msg.startswith("Row "))
-
-
-NO_ROW_VALUES = NoRowValues()
-
-
 def install(app: FastAPI) -> None:
     # However verbose the SQL logging is set, no fetched values reach the log.
-    logging.getLogger("sqlalchemy.engine.Engine").addFilter(NO_ROW_VALUES)
+    logging.getLogger("sqlalchemy.engine.Engine").addFilter(NO_ROW_VALUES)  # also in make_engine
 
     @app.exception_handler(InvalidField)
     def invalid_field(_: Request, exc: InvalidField) -> JSONResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from sqlalchemy import Engine, MetaData, create_engine, event, text
@@ -11,11 +12,24 @@ from projections import imd as _imd  # noqa: F401 - registers ref_lsoa on the me
 from projections.tables import metadata
 
 
+class NoRowValues(logging.Filter):
+    """Drops SQLAlchemy's DEBUG record of every row it fetches: rows hold personal data.
+    (Statement parameters are hidden by the engines themselves: `hide_parameters`.)"""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and record.msg.startswith("Row "))
+
+
+NO_ROW_VALUES = NoRowValues()
+
+
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     """An engine for a read-model database URL; SQLite gets WAL and a generous busy wait.
 
     Statement parameters are hidden from errors and logs: they can be personal data.
     """
+    # In every process that makes an engine (API, worker, CLI): no fetched values in the log.
+    logging.getLogger("sqlalchemy.engine.Engine").addFilter(NO_ROW_VALUES)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(
