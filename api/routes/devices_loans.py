@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.accounts import User
+from api.auditing import Auditor
 from api.commands import execute, existing
 from api.deps import RuntimeDep, require
 from api.schemas import Recorded
@@ -62,6 +63,21 @@ def _added(runtime: Runtime, loan: Loan, added_id: uuid.UUID) -> DomainRecorded:
     return DomainRecorded(added_id, loan.version, runtime.app.log_position())
 
 
+def _audited(
+    request: Request,
+    runtime: Runtime,
+    user: User,
+    done: JSONResponse,
+    loan_id: uuid.UUID,
+    what: str = "loan",
+    record_id: uuid.UUID | None = None,
+) -> JSONResponse:
+    """Record the change against the loan's person (the command succeeded: the loan exists);
+    the record is the one named, else the one answered (the loan, a session, a ticket)."""
+    person_id = runtime.app.get_loan(loan_id).person_id
+    return Auditor(request, runtime, user).changed(done, what, person_id, record_id=record_id)
+
+
 def _change(
     request: Request,
     runtime: Runtime,
@@ -70,7 +86,8 @@ def _change(
     body: BaseModel | None,
     change: Callable[[Loan], None],
 ) -> JSONResponse:
-    return execute(request, runtime, user, body, lambda _: runtime.app.change_loan(loan_id, change))
+    done = execute(request, runtime, user, body, lambda _: runtime.app.change_loan(loan_id, change))
+    return _audited(request, runtime, user, done, loan_id)
 
 
 def _end(
@@ -83,13 +100,14 @@ def _end(
     on: date | None = None,
     note: str | None = None,
 ) -> JSONResponse:
-    return execute(
+    done = execute(
         request,
         runtime,
         user,
         body,
         lambda _: runtime.app.end_loan(loan_id, status, on, user.id, note=note),
     )
+    return _audited(request, runtime, user, done, loan_id)
 
 
 @router.post("/{year}/loans", status_code=201, response_model=Recorded)
@@ -98,7 +116,7 @@ def reserve(
 ) -> JSONResponse:
     """Reserve a kit for a person holding a place (422 naming `person_id` otherwise); the
     person's plan decides, item by item, what is lent and what is gifted."""
-    return execute(
+    done = execute(
         request,
         runtime,
         user,
@@ -111,6 +129,7 @@ def reserve(
         ),
         status_code=201,
     )
+    return Auditor(request, runtime, user).changed(done, "loan", body.person_id)
 
 
 @router.post(f"{LOAN}/hand-over", response_model=Recorded)
@@ -119,7 +138,7 @@ def hand_over(
 ) -> JSONResponse:
     """Hand the kit over: the agreement (a signature image or a witnessed verbal yes) and the
     safe-use and safeguarding advice, both given."""
-    return execute(
+    done = execute(
         request,
         runtime,
         user,
@@ -135,6 +154,7 @@ def hand_over(
             user.id,
         ),
     )
+    return _audited(request, runtime, user, done, loan_id)
 
 
 @router.post(f"{LOAN}/sessions", status_code=201, response_model=Recorded)
@@ -157,7 +177,8 @@ def record_session(
         )
         return DomainRecorded(session_id, recorded.version, recorded.position)
 
-    return execute(request, runtime, user, body, command, status_code=201)
+    done = execute(request, runtime, user, body, command, status_code=201)
+    return _audited(request, runtime, user, done, loan_id, "session")
 
 
 @router.post(f"{LOAN}/tickets", status_code=201, response_model=Recorded)
@@ -176,7 +197,8 @@ def open_ticket(
         )
         return DomainRecorded(ticket_id, recorded.version, recorded.position)
 
-    return execute(request, runtime, user, body, command, status_code=201)
+    done = execute(request, runtime, user, body, command, status_code=201)
+    return _audited(request, runtime, user, done, loan_id, "ticket")
 
 
 @contextmanager
@@ -211,7 +233,8 @@ def resolve_ticket(
         )
 
     with _unknown_ticket(ticket_id):
-        return execute(request, runtime, user, body, command)
+        done = execute(request, runtime, user, body, command)
+    return _audited(request, runtime, user, done, loan_id, "ticket", ticket_id)
 
 
 @router.post(f"{LOAN}/extend", response_model=Recorded)
@@ -246,7 +269,8 @@ def return_loan(
             body.note,
         )
 
-    return execute(request, runtime, user, body, command)
+    done = execute(request, runtime, user, body, command)
+    return _audited(request, runtime, user, done, loan_id)
 
 
 @router.post(f"{LOAN}/lost", response_model=Recorded)

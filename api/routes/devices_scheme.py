@@ -6,6 +6,7 @@ administrator manages the scheme year. Beyond capacity a referral joins the wait
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import fields
 from datetime import UTC, date, datetime
@@ -15,6 +16,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse
 
 from api.accounts import User
+from api.auditing import Audit
 from api.commands import execute, existing
 from api.deps import RuntimeDep, ensure, require
 from api.schemas import Recorded
@@ -88,7 +90,12 @@ def set_budget(
 
 @router.post("/{year}/referrals", status_code=201, response_model=PlaceRecorded)
 def refer(
-    year: Year, body: SchemeReferral, request: Request, runtime: RuntimeDep, user: Referrer
+    year: Year,
+    body: SchemeReferral,
+    request: Request,
+    runtime: RuntimeDep,
+    user: Referrer,
+    audit: Audit,
 ) -> JSONResponse:
     """Refer someone known (`person_id`) or someone new (`person`, registered in the same
     call). The answer's `place` is `enrolled`, or `waiting` once the scheme is full."""
@@ -119,7 +126,8 @@ def refer(
         answer.update(person_id=str(person_id), place=place.value)
         return recorded
 
-    return execute(request, runtime, user, body, command, status_code=201, extra=lambda _: answer)
+    done = execute(request, runtime, user, body, command, status_code=201, extra=lambda _: answer)
+    return audit.changed(done, "device_referral")  # the answer names the person
 
 
 def _registered(
@@ -177,6 +185,7 @@ def leave(
     request: Request,
     runtime: RuntimeDep,
     user: Manager,
+    audit: Audit,
 ) -> JSONResponse:
     """The person leaves the scheme; the first person waiting takes the freed place
     (`place_taken_by`). 422 if the person holds no place."""
@@ -189,4 +198,7 @@ def leave(
         answer["place_taken_by"] = str(taken[0].person_id) if taken else None
         return recorded
 
-    return execute(request, runtime, user, body, command, extra=lambda _: answer)
+    done = execute(request, runtime, user, body, command, extra=lambda _: answer)
+    if taken := json.loads(bytes(done.body)).get("place_taken_by"):  # their place changed too
+        audit.changed(done, "place", uuid.UUID(taken), record_id=uuid.UUID(taken))
+    return audit.changed(done, "place", person_id, record_id=person_id)

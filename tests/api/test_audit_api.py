@@ -145,13 +145,14 @@ def test_device_scheme_reads_and_lists_are_recorded(api: Api) -> None:
     due = api.get(OFFICER, "/device-scheme/loans", min_position=api.log_position())
     assert due.json()["total"] == 1
     assert api.get(OFFICER, f"/device-scheme/people/{pid}").status_code == 200
-    reads = [(r["what"], r["record_id"], r["route"]) for r in rows(api, username=OFFICER)]
+    seen = [r for r in rows(api, username=OFFICER) if r["action"] != "change"]  # reads only
+    reads = [(r["what"], r["record_id"], r["route"]) for r in seen]
     assert reads == [
         ("loan", None, "GET /device-scheme/loans"),  # the search row
         ("loan", uuid.UUID(loan_id), "GET /device-scheme/loans"),
         ("devices", pid, "GET /device-scheme/people/{person_id}"),
     ]
-    assert all(r["person_id"] == pid for r in rows(api, username=OFFICER)[1:])
+    assert all(r["person_id"] == pid for r in seen[1:])
 
 
 def test_the_audit_rows_carry_no_names_and_no_query_strings(api: Api) -> None:
