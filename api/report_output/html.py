@@ -7,8 +7,10 @@ page numbers, repeated table headings). Nothing here reads the clock.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -31,8 +33,10 @@ class Block:
     chart: Chart | None = None
 
 
-@cache
-def _environment() -> jinja2.Environment:
+def template_environment(
+    filters: dict[str, Callable[..., Any]], tests: dict[str, Callable[..., bool]]
+) -> jinja2.Environment:
+    """The templates of this package: autoescaped, strict about undefined names."""
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("api.report_output", "templates"),
         autoescape=True,
@@ -41,9 +45,14 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.filters["css_string"] = css_string
-    environment.tests["numeric"] = numeric
+    environment.filters.update(filters)
+    environment.tests.update(tests)
     return environment
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return template_environment(filters={"css_string": css_string}, tests={"numeric": numeric})
 
 
 def render_html(report: Report) -> str:

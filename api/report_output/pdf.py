@@ -16,6 +16,7 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any, NoReturn, cast
 
 import pydyf
@@ -42,17 +43,21 @@ def pdf_identifier(report: Report) -> bytes:
 
 def render_pdf(report: Report) -> bytes:
     """The report as A4 PDF bytes, byte-identical for the same report."""
-    document = weasyprint.HTML(string=render_html(report), url_fetcher=_refuse_fetch).render()
-    when = report_date(report)
+    html = weasyprint.HTML(string=render_html(report), url_fetcher=_refuse_fetch)
+    return stable_pdf(html, report_date(report), report.title, pdf_identifier(report))
+
+
+def stable_pdf(html: weasyprint.HTML, when: datetime, title: str, identifier: bytes) -> bytes:
+    """Tagged PDF bytes that depend only on the document, `when`, the title and identifier:
+    no wall-clock time in the metadata or the embedded fonts, no memory addresses in the ids."""
+    document = html.render()
     document.metadata.created = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     document.metadata.modified = document.metadata.created
-    document.metadata.title = report.title
+    document.metadata.title = title
     document.metadata.lang = "en-GB"
     with _source_date_epoch(int(when.timestamp())):
         pdf = document.write_pdf(
-            pdf_identifier=pdf_identifier(report),
-            pdf_variant=PDF_VARIANT,
-            finisher=_stable_header_ids,
+            pdf_identifier=identifier, pdf_variant=PDF_VARIANT, finisher=_stable_header_ids
         )
     return cast(bytes, pdf)
 

@@ -11,13 +11,14 @@ import hashlib
 import re
 from datetime import datetime
 from functools import cache
-from typing import Any, cast
+from typing import Any
 
 import jinja2
 import weasyprint
 from weasyprint.urls import URLFetcher
 
-from api.report_output.pdf import PDF_VARIANT, _source_date_epoch, _stable_header_ids
+from api.report_output.html import template_environment
+from api.report_output.pdf import stable_pdf
 from api.schemas_data_protection import SubjectAccessReport
 
 BASE64 = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
@@ -55,17 +56,9 @@ def is_base64(value: Any) -> bool:
 
 @cache
 def _environment() -> jinja2.Environment:
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("api.report_output", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+    return template_environment(
+        filters={"label": label, "when": when, "shown": shown}, tests={"base64": is_base64}
     )
-    environment.filters.update(label=label, when=when, shown=shown)
-    environment.tests["base64"] = is_base64
-    return environment
 
 
 def render_sar_html(report: SubjectAccessReport) -> str:
@@ -76,16 +69,6 @@ def render_sar_pdf(report: SubjectAccessReport) -> bytes:
     """The report as A4 PDF bytes, byte-identical for the same report."""
     fetcher = URLFetcher(allowed_protocols={"data"})
     html = weasyprint.HTML(string=render_sar_html(report), url_fetcher=fetcher)
-    document = html.render()
-    document.metadata.created = report.produced_at.strftime("%Y-%m-%dT%H:%M:%SZ")
-    document.metadata.modified = document.metadata.created
-    document.metadata.title = f"Subject access request: person {report.person_id}"
-    document.metadata.lang = "en-GB"
     identifier = hashlib.sha256(report.model_dump_json().encode()).hexdigest()[:32]
-    with _source_date_epoch(int(report.produced_at.timestamp())):
-        pdf = document.write_pdf(
-            pdf_identifier=identifier.encode("ascii"),
-            pdf_variant=PDF_VARIANT,
-            finisher=_stable_header_ids,
-        )
-    return cast(bytes, pdf)
+    title = f"Subject access request: person {report.person_id}"
+    return stable_pdf(html, report.produced_at, title, identifier.encode("ascii"))
