@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
-from api import errors, openapi, security
+from api import errors, openapi, security, web
 from api.accounts import service_metadata
 from api.routes import (
     assets,
@@ -89,5 +89,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     for router in routers:
         app.include_router(router)
+    web.install(app)
     openapi.install(app)
     return app

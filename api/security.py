@@ -25,7 +25,7 @@ DOCS_CSP = (
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
 DOCS_PAGES = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})
-STATIC_PREFIX = "/static-offline-docs/"
+STATIC_PREFIXES = ("/static-offline-docs/", "/app/static/")  # no personal data there
 HSTS = "max-age=31536000; includeSubDomains"
 ALWAYS: tuple[tuple[bytes, bytes], ...] = (
     (b"x-content-type-options", b"nosniff"),
@@ -97,7 +97,7 @@ def response_headers(scope: Scope) -> list[tuple[bytes, bytes]]:
     path: str = scope.get("path", "")
     headers = list(ALWAYS)
     headers.append((b"content-security-policy", (DOCS_CSP if path in DOCS_PAGES else CSP).encode()))
-    if not path.startswith(STATIC_PREFIX):
+    if not path.startswith(STATIC_PREFIXES):
         # Answers hold personal data: no browser or proxy may keep a copy.
         headers.append((b"cache-control", b"no-store"))
     if _over_https(scope):
