@@ -8,7 +8,19 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.web import guards, pages_auth
+from api.web import (
+    guards,
+    pages_admin,
+    pages_assets,
+    pages_auth,
+    pages_coordinator,
+    pages_device_loans,
+    pages_devices,
+    pages_person,
+    pages_refer,
+    pages_referrals,
+    pages_reports,
+)
 
 STATIC = Path(__file__).parent / "static"
 STATIC_PATH = "/app/static"
@@ -18,5 +30,17 @@ def install(app: FastAPI) -> None:
     """Add the pages, their static files and their error pages to the app."""
     guards.install(app)
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC), name="web-static")
-    for router in (pages_auth.router,):
+    for module in (
+        pages_auth,
+        pages_coordinator,
+        pages_person,
+        pages_referrals,
+        pages_refer,
+        pages_devices,
+        pages_device_loans,
+        pages_reports,
+        pages_admin,
+        pages_assets,
+    ):
+        router = module.router
         app.include_router(router)
