@@ -12,6 +12,8 @@ from starlette.datastructures import FormData
 from api.web.session import CSRF_FIELD
 
 NOT_SENT = frozenset({CSRF_FIELD, "idempotency_key"})
+# Never shown again nor kept in a draft: a password is typed afresh.
+NOT_KEPT = frozenset({"password", "new_password"})
 
 # Pydantic's wording, in plain English.
 PLAIN = {
@@ -67,8 +69,11 @@ class Form:
         return [v for v in self.lists.get(name, []) if v]
 
     def kept(self) -> dict[str, str]:
-        """What to show again in the form: everything typed but the tokens."""
-        return {k: v for k, v in self.values.items() if k not in NOT_SENT}
+        """What to show again in the form (or keep in a draft): everything typed but the tokens
+        and passwords."""
+        return {
+            k: v for k, v in self.values.items() if k not in NOT_SENT and k not in NOT_KEPT
+        }
 
     def body(self, *names: str, lists: tuple[str, ...] = ()) -> dict[str, Any]:
         """The API's JSON from the named fields: dotted names nest, blanks are left out (the

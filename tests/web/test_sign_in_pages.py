@@ -3,6 +3,7 @@ sent after the session ran out keeping what was typed."""
 
 from __future__ import annotations
 
+from api.web.forms import Form
 from tests.web.conftest import Browsers
 
 
@@ -52,3 +53,10 @@ def test_signed_in_then_out_and_the_token_is_revoked(browsers: Browsers) -> None
         == 401
     )
     del page
+
+
+def test_a_kept_form_never_holds_a_password_or_the_tokens() -> None:
+    form = Form(
+        {"username": "x", "password": "secret", "csrf_token": "t", "idempotency_key": "k"}, {}
+    )
+    assert form.kept() == {"username": "x"}
