@@ -197,7 +197,10 @@ def demo_command(people: int, serve: Callable[[argparse.Namespace], int]) -> int
     finally:
         runtime.close()
     url = f"http://{settings.host}:{settings.port}"
-    console.print(f"\n[bold]Local Area Coordination[/bold] at {url} (API docs: {url}/docs)")
+    console.print(
+        f"\n[bold]Local Area Coordination[/bold]: open {url}/ in a browser and sign in "
+        f"(API docs: {url}/docs)"
+    )
     console.print(
         f"Demo logins (password [bold]{DEMO_PASSWORD}[/bold]): coordinator.mansfield, "
         "social.worker1, device.officer, evaluator, admin\n"
