@@ -3,6 +3,7 @@ sending a form to the API then either confirming or showing the form again with 
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Awaitable, Callable
 from enum import Enum
@@ -34,6 +35,7 @@ WORDS: dict[str, str] = {
     "fewer_gp_or_ae_visits": "Fewer GP or A&E visits",
     "safeguarding_concern_raised": "Safeguarding concern raised",
     "home_kept_or_found": "Home kept or found",
+    "person": "The person",
     "carer_or_family": "Carer or family",
     "accompanying_to_appointment": "Going with them to an appointment",
     "helping_find_funding": "Helping find funding",
@@ -76,10 +78,6 @@ async def person_of(api: Api, person_id: uuid.UUID, after: int | None = None) ->
         raise PageError(404, NOT_FOUND)
     body: dict[str, Any] = shown(answer).body
     return body
-
-
-def name_of(person: dict[str, Any]) -> str:
-    return str(person.get("name") or "Name removed")
 
 
 def show(
@@ -131,7 +129,15 @@ async def answered(
         shown(answer)
     errors = answer.errors(fields)
     reword(errors, plain or {})
-    return await render(errors, form.kept(), 422 if answer.status == 422 else 409)
+    return await render(errors, form.kept(), answer.status)
+
+
+# The domain's wording, as a coordinator would say it.
+REPHRASED = {
+    "Must not be in the future": "Enter a date that is today or earlier",
+    "Say who took part": "Choose who took part",
+    "Give at least one purpose": "Choose what the contact was for",
+}
 
 
 def reword(errors: FormErrors, plain: dict[str, str]) -> None:
@@ -139,8 +145,84 @@ def reword(errors: FormErrors, plain: dict[str, str]) -> None:
     for name, message in list(errors.fields.items()):
         if name in plain and (message.startswith(("Enter this", "Input should"))):
             errors.fields[name] = plain[name]
+        else:
+            errors.fields[name] = REPHRASED.get(message, message)
     if errors.summary:
         errors.summary = errors.summary[:1].upper() + errors.summary[1:]
+
+
+async def form_page(
+    request: Request,
+    session: WebSession,
+    person_id: uuid.UUID,
+    template: str,
+    *,
+    title: str,
+    errors: FormErrors | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
+    **context: Any,
+) -> Response:
+    """A form about the person, on a page of its own (with their casework at hand)."""
+    api = Api(request, session.token)
+    person = await person_of(api, person_id)
+    casework = shown(await api.get(f"/people/{person_id}/casework")).body
+    return show(
+        request,
+        session,
+        template,
+        title=title,
+        status=status,
+        errors=errors,
+        values=values,
+        person=person,
+        involvement=casework["involvement"],
+        casework=casework,
+        **context,
+    )
+
+
+def redo(
+    request: Request,
+    session: WebSession,
+    person_id: uuid.UUID,
+    template: str,
+    title: str,
+    **context: Any,
+) -> Render:
+    """The same form again, with errors beside its fields and what was typed."""
+
+    async def again(errors: FormErrors, values: dict[str, str], status: int) -> Response:
+        return await form_page(
+            request,
+            session,
+            person_id,
+            template,
+            title=title,
+            errors=errors,
+            values=values,
+            status=status,
+            **context,
+        )
+
+    return again
+
+
+RECORDS = {
+    "person": "Person's record",
+    "referral": "Referral",
+    "involvement": "Involvement",
+    "support_contact": "Contact",
+    "connection": "Community connection",
+}
+
+
+def happened(entry: dict[str, Any]) -> str:
+    """A timeline event in words: ("involvement", "Involvement.GoalSet") -> "Involvement: goal
+    set"."""
+    name = str(entry.get("event", "")).rsplit(".", 1)[-1]
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", name).lower()
+    return f"{RECORDS.get(str(entry.get('record')), 'Record')}: {words}"
 
 
 def number(value: str) -> int | str:
