@@ -71,9 +71,11 @@ class Form:
     def kept(self) -> dict[str, str]:
         """What to show again in the form (or keep in a draft): everything typed but the tokens
         and passwords."""
-        return {
-            k: v for k, v in self.values.items() if k not in NOT_SENT and k not in NOT_KEPT
-        }
+        return {k: v for k, v in self.values.items() if k not in NOT_SENT and k not in NOT_KEPT}
+
+    def kept_lists(self) -> dict[str, list[str]]:
+        """Every value of each field, for the boxes ticked (tokens and passwords left out)."""
+        return {k: v for k, v in self.lists.items() if k not in NOT_SENT and k not in NOT_KEPT}
 
     def body(self, *names: str, lists: tuple[str, ...] = ()) -> dict[str, Any]:
         """The API's JSON from the named fields: dotted names nest, blanks are left out (the

@@ -16,6 +16,7 @@ from api.web.client import Answer, Api
 from api.web.forms import Form
 from api.web.session import (
     CSRF_FIELD,
+    Draft,
     WebSession,
     keep_draft,
     lapsed_user_id,
@@ -131,7 +132,7 @@ def _draft_of(request: Request, form: Form) -> str | None:
     if user_id is None:
         return None
     page_path = urlsplit(_back_to_form(request)).path
-    return seal_draft(request, user_id, page_path, form.kept())
+    return seal_draft(request, user_id, page_path, Draft(form.kept(), form.kept_lists()))
 
 
 def _same_origin(request: Request) -> None:

@@ -4,6 +4,7 @@ may reach, the confirmation of the last action, a kept draft), and the pages' er
 from __future__ import annotations
 
 import uuid
+from contextvars import ContextVar
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -60,6 +61,15 @@ NAV: dict[Role, tuple[tuple[str, str], ...]] = {
 }
 
 
+# The boxes ticked in a kept draft, while the page it belongs to renders.
+DRAFT_LISTS: ContextVar[dict[str, list[str]] | None] = ContextVar("draft_lists", default=None)
+
+
+def drafted(name: str, chosen: object) -> object:
+    """The boxes ticked for a field: as kept in a draft, else as the page says."""
+    return (DRAFT_LISTS.get() or {}).get(name, chosen)
+
+
 def home_of(role: Role) -> str:
     return NAV[role][0][1]
 
@@ -95,7 +105,9 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update({"long_date": long_date, "label": label})
-    env.globals.update({"SERVICE": SERVICE, "CSRF_FIELD": CSRF_FIELD, "new_key": new_key})
+    env.globals.update(
+        {"SERVICE": SERVICE, "CSRF_FIELD": CSRF_FIELD, "new_key": new_key, "drafted": drafted}
+    )
     return env
 
 
@@ -118,22 +130,26 @@ def page(
     """A whole page in the layout. A draft kept when the session ran out on this page fills the
     form (and says so); the last action's confirmation shows once."""
     kept = open_draft(request, session.user) if session else None
-    html = (
-        environment()
-        .get_template(template)
-        .render(
-            request=request,
-            session=session,
-            nav=NAV[session.user.role] if session else (),
-            path=request.url.path,
-            title=title,
-            errors=errors or FormErrors(),
-            values={**(values or {}), **(kept or {})},
-            draft_restored=kept is not None,
-            flash=take_flash(request),
-            **context,
+    token = DRAFT_LISTS.set(kept.lists if kept else None)
+    try:
+        html = (
+            environment()
+            .get_template(template)
+            .render(
+                request=request,
+                session=session,
+                nav=NAV[session.user.role] if session else (),
+                path=request.url.path,
+                title=title,
+                errors=errors or FormErrors(),
+                values={**(values or {}), **(kept.fields if kept else {})},
+                draft_restored=kept is not None,
+                flash=take_flash(request),
+                **context,
+            )
         )
-    )
+    finally:
+        DRAFT_LISTS.reset(token)
     response = HTMLResponse(html, status_code=status)
     response.delete_cookie(FLASH_COOKIE, path="/")
     if kept is not None:

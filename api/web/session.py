@@ -126,19 +126,27 @@ def _draft_cipher(request: Request) -> AESGCM:
     return AESGCM(runtime_of(request).settings.derived_key("lac:web-drafts"))
 
 
-def seal_draft(
-    request: Request, user_id: uuid.UUID, page_path: str, fields: dict[str, str]
-) -> str | None:
+@dataclass(frozen=True)
+class Draft:
+    """What was typed: each field's value, and every value of the fields sent more than once
+    (the boxes ticked)."""
+
+    fields: dict[str, str]
+    lists: dict[str, list[str]]
+
+
+def seal_draft(request: Request, user_id: uuid.UUID, page_path: str, draft: Draft) -> str | None:
     """The form's fields for the page and user, compressed and sealed (AES-GCM); None when
     too large for a cookie."""
-    plain = json.dumps({"u": str(user_id), "p": page_path, "f": fields}).encode()
+    content = {"u": str(user_id), "p": page_path, "f": draft.fields, "l": draft.lists}
+    plain = json.dumps(content).encode()
     nonce = os.urandom(12)
     sealed = nonce + _draft_cipher(request).encrypt(nonce, zlib.compress(plain), b"draft")
     value = base64.urlsafe_b64encode(sealed).decode()
     return value if len(value) <= DRAFT_LIMIT else None
 
 
-def open_draft(request: Request, user: User) -> dict[str, str] | None:
+def open_draft(request: Request, user: User) -> Draft | None:
     """The fields kept for this page and this user, if any."""
     value = request.cookies.get(DRAFT_COOKIE)
     if not value:
@@ -151,10 +159,13 @@ def open_draft(request: Request, user: User) -> dict[str, str] | None:
         return None
     if draft.get("u") != str(user.id) or draft.get("p") != request.url.path:
         return None
-    fields = draft.get("f")
-    if not isinstance(fields, dict):
+    fields, lists = draft.get("f"), draft.get("l")
+    if not isinstance(fields, dict) or not isinstance(lists, dict):
         return None
-    return {str(k): str(v) for k, v in fields.items()}
+    return Draft(
+        {str(k): str(v) for k, v in fields.items()},
+        {str(k): [str(v) for v in vs] for k, vs in lists.items() if isinstance(vs, list)},
+    )
 
 
 def keep_draft(request: Request, response: Response, value: str) -> None:

@@ -36,6 +36,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     worker = CeleryProcess(settings, "worker", data_dir)
     try:
         users = add_users(runtime)
+        runtime.start_nudger()  # setup written here (not through the server) nudges the worker too
         worker.start()
         with served(settings) as base_url, chromium() as browser:
             yield Site(base_url, runtime, users, browser)

@@ -206,7 +206,10 @@ def test_a_session_that_ends_mid_contact_keeps_what_was_typed_for_after_signing_
     lena.client.cookies.set("lac_session", expired)
     before = teams.log_position()
     headers = {"referer": f"http://testserver{page}"} if referer else {}
-    typed = contact_form(notes="She wants to try the choir", duration_minutes="35")
+    typed: dict[str, str | list[str]] = {
+        **contact_form(notes="She wants to try the choir", duration_minutes="35"),
+        "participants": ["person", "carer_or_family"],  # two boxes ticked: both are kept
+    }
     sent = lena.client.post(
         f"{page}/contacts",
         data={"csrf_token": csrf.group(1), **typed},
@@ -229,6 +232,10 @@ def test_a_session_that_ends_mid_contact_keeps_what_was_typed_for_after_signing_
     assert "Kept for you" in again.text
     assert "She wants to try the choir</textarea>" in again.text
     assert 'value="35"' in again.text
+    for ticked in ("person", "carer_or_family"):
+        assert re.search(
+            rf'name="participants" type="checkbox" value="{ticked}" checked', again.text
+        )
     assert casework(teams, person)["contacts"] == []
     resent = lena.submit(f"{page}/contacts", typed)
     assert "Contact logged." in resent.text
