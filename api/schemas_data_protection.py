@@ -70,6 +70,10 @@ class RetentionRunRead(BaseModel):
     considered: int
     erased_count: int
     erased: list[UUID]
+    by_rule: dict[str, int] = Field(
+        description="Erased (or due, in a dry run) under each rule: involvement_closed,"
+        " declined_referrals, device_scheme_only"
+    )
     kept: dict[str, int]
     remaining: int
     finished: int

@@ -176,7 +176,7 @@ class SessionRead(BaseModel):
     kind: SessionKind
     on: date
     minutes: int
-    topic: str
+    topic: str | None
     outcome: str | None
 
 

@@ -81,12 +81,12 @@ class Loan(Aggregate):
         safeguarding_advice: bool
 
     class SessionRecorded(Event):
-        personal_fields = ("outcome",)
+        personal_fields = ("topic", "outcome")  # a topic can name a GP, a relative, a need
         session_id: UUID
         kind: SessionKind
         on: date
         minutes: int
-        topic: str
+        topic: str | None  # None once erased (or when read without the person's key)
         outcome: str | None
 
     class TicketOpened(Event):

@@ -14,7 +14,7 @@ from base64 import b64decode, b64encode
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from threading import Lock
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeGuard
 from uuid import UUID
 
 from eventsourcing.cryptography import AESCipher
@@ -252,13 +252,16 @@ class SealingMapper(Mapper[UUID]):
         if not fields:
             return domain_event
         state = vars(domain_event)
-        if not any(isinstance(state.get(n), str) for n in fields):
+        # A field written before it was declared personal holds its plain value: it is read
+        # as it is, and without any sealed field no key is looked up (a missing key would
+        # otherwise be taken for an erasure).
+        if not any(_is_sealed(state.get(n)) for n in fields):
             return domain_event
         subject = domain_event.data_subject_id()  # type: ignore[attr-defined]
         cipher = self._cipher_cache().cipher(subject, create=False)
         for name in fields:
             value = state.get(name)
-            if isinstance(value, str) and value.startswith(SEALED_PREFIX):
+            if _is_sealed(value):
                 state[name] = None if cipher is None else self._open(cipher, value)
         return domain_event
 
@@ -269,3 +272,7 @@ class SealingMapper(Mapper[UUID]):
     def _open(self, cipher: Cipher, sealed: str) -> Any:
         ciphertext = b64decode(sealed[len(SEALED_PREFIX) :])
         return self.transcoder.decode(cipher.decrypt(ciphertext))["v"]
+
+
+def _is_sealed(value: Any) -> TypeGuard[str]:
+    return isinstance(value, str) and value.startswith(SEALED_PREFIX)

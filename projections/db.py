@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import Engine, MetaData, create_engine, event, text
+from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from projections import imd as _imd  # noqa: F401 - registers ref_lsoa on the metadata
@@ -74,3 +74,42 @@ def create_tables(engine: Engine, *metadatas: MetaData) -> None:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CREATE_TABLES_LOCK})
         for each in (metadata, *metadatas):
             each.create_all(conn)
+        _drop_old_not_nulls(conn)
+
+
+# Columns made nullable after their table was first created (create_all leaves an existing
+# table as it is): the old NOT NULL is dropped where it is still there.
+MADE_NULLABLE: tuple[tuple[str, str], ...] = (("rm_loan_sessions", "topic"),)
+
+
+def _drop_old_not_nulls(conn: Connection) -> None:
+    for name, column in MADE_NULLABLE:
+        if name not in metadata.tables:
+            continue
+        if conn.dialect.name == "postgresql":
+            still = conn.execute(
+                text(
+                    "SELECT 1 FROM information_schema.columns WHERE table_schema ="
+                    " current_schema() AND table_name = :t AND column_name = :c"
+                    " AND is_nullable = 'NO'"
+                ),
+                {"t": name, "c": column},
+            ).first()
+            if still is not None:  # only then: ALTER TABLE waits for every reader of the table
+                conn.execute(text(f'ALTER TABLE "{name}" ALTER COLUMN "{column}" DROP NOT NULL'))
+        elif conn.dialect.name == "sqlite":
+            info = conn.execute(text(f'PRAGMA table_info("{name}")')).all()
+            if any(row[1] == column and row[3] for row in info):
+                _recreate_sqlite_table(conn, metadata.tables[name])
+
+
+def _recreate_sqlite_table(conn: Connection, table: Table) -> None:
+    """SQLite cannot alter a column: the table is made again as declared, rows kept."""
+    for index in table.indexes:
+        conn.execute(text(f'DROP INDEX IF EXISTS "{index.name}"'))
+    old = f"{table.name}__old"
+    conn.execute(text(f'ALTER TABLE "{table.name}" RENAME TO "{old}"'))
+    table.create(conn)
+    names = ", ".join(f'"{c.name}"' for c in table.columns)
+    conn.execute(text(f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM "{old}"'))
+    conn.execute(text(f'DROP TABLE "{old}"'))

@@ -108,7 +108,7 @@ loan_sessions = Table(
     Column("kind", String(20), nullable=False),
     Column("on", Date, nullable=False),
     Column("minutes", Integer, nullable=False),
-    Column("topic", Text, nullable=False),
+    Column("topic", Text),  # sealed in the event: blanked on erasure
     Column("outcome", Text),
     Column("recorded_by", Uuid, nullable=False),
 )

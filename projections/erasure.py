@@ -62,7 +62,7 @@ CASEWORK: dict[Table, tuple[str, ...]] = {
 DEVICES: dict[Table, tuple[str, ...]] = {
     scheme_places: ("care_plan_ref", "left_reason"),
     loans: ("end_note",),
-    loan_sessions: ("outcome",),
+    loan_sessions: ("topic", "outcome"),
     loan_tickets: ("problem", "resolution"),
 }
 

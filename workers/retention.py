@@ -2,9 +2,12 @@
 
 A person is due when their involvement closed more than `retention_years` ago and was not
 reopened, and nothing of theirs is still open: no referral awaiting a decision, no device loan
-reserved or out, no place (or place on the waiting list) in the device scheme. The read models
-find the candidates; the involvement aggregate confirms each one before it is erased with the
-ground `retention`. Each run is recorded as a `RetentionRun.Completed` event holding counts
+reserved or out, no place (or place on the waiting list) in the device scheme. People who
+never had an involvement (only declined, redirected or closed referrals, or only the device
+scheme) are due the same period after the last thing that happened to them, with nothing open
+(workers/retention_rules.py). The read models find the candidates; the aggregates confirm each
+one (the involvement closed since before the cutoff, or never opened) before it is erased with
+the ground `retention`. Each run is recorded as a `RetentionRun.Completed` event holding counts
 and person ids only, and answered as a `RetentionReport`.
 """
 
@@ -24,8 +27,10 @@ from projections.casework_tables import involvements
 from projections.device_tables import loans, scheme_places
 from projections.erasure import scrub
 from projections.tables import erasures, referrals
+from workers.retention_rules import without_involvement
 from workers.runtime import Runtime
 
+INVOLVEMENT_CLOSED = "involvement_closed"  # the rule for people who had an involvement
 # Erasures per run: a first run on years of history does the rest on the following days.
 MAX_PER_RUN = 1000
 OPEN: dict[str, tuple[Any, Any, tuple[str, ...]]] = {
@@ -48,6 +53,7 @@ class RetentionReport:
     dry_run: bool
     considered: int = 0
     erased: list[UUID] = field(default_factory=list)
+    by_rule: dict[str, int] = field(default_factory=dict)  # erased (or due, dry run) per rule
     kept: dict[str, int] = field(default_factory=dict)
     remaining: int = 0
     finished: int = 0
@@ -62,6 +68,7 @@ class RetentionReport:
             "considered": self.considered,
             "erased_count": len(self.erased),
             "erased": [str(p) for p in self.erased],
+            "by_rule": dict(sorted(self.by_rule.items())),
             "kept": dict(sorted(self.kept.items())),
             "remaining": self.remaining,
             "finished": self.finished,
@@ -88,17 +95,19 @@ def run_retention(
 ) -> RetentionReport:
     """Erase everyone due (or, with dry_run, only say who would be); record the run."""
     years = runtime.settings.retention_years
-    cutoff = cutoff_for(today or datetime.now(UTC).date(), years)
+    today = today or datetime.now(UTC).date()
+    cutoff = cutoff_for(today, years)
     report = RetentionReport(years, cutoff, dry_run)
-    due, kept = _candidates(runtime, cutoff)
+    due, kept = _candidates(runtime, cutoff, today)
     report.considered, report.kept = len(due) + sum(kept.values()), dict(kept)
-    confirmed = [p for p in due if _still_due(runtime, p, cutoff, report)]
+    confirmed = [(p, rule) for p, rule in due if _still_due(runtime, p, rule, cutoff, report)]
     report.remaining = max(0, len(confirmed) - limit)
+    for person_id, rule in confirmed[:limit]:
+        if dry_run or _erase(runtime, person_id, actor_id, report):
+            report.erased.append(person_id)
+            report.by_rule[rule] = report.by_rule.get(rule, 0) + 1
     if dry_run:
-        report.erased = confirmed[:limit]
         return report
-    for person_id in confirmed[:limit]:
-        _erase(runtime, person_id, actor_id, report)
     report.finished = _finish_interrupted(runtime)
     recorded = runtime.app.record_retention_run(
         years, cutoff, report.considered, report.erased, report.kept, actor_id
@@ -117,7 +126,9 @@ def settle(runtime: Runtime, position: int) -> bool:
     return True
 
 
-def _candidates(runtime: Runtime, cutoff: date) -> tuple[list[UUID], Counter[str]]:
+def _candidates(
+    runtime: Runtime, cutoff: date, today: date
+) -> tuple[list[tuple[UUID, str]], Counter[str]]:
     before = datetime.combine(cutoff, time.min, tzinfo=UTC)
     with runtime.engine.connect() as conn:
         closed = conn.execute(
@@ -128,8 +139,10 @@ def _candidates(runtime: Runtime, cutoff: date) -> tuple[list[UUID], Counter[str
         ).scalars()
         people = list(closed)
         still_open = _open(conn, people)
-    kept: Counter[str] = Counter(still_open.values())
-    return [p for p in people if p not in still_open], kept
+        others = without_involvement(conn, cutoff, today)
+    kept: Counter[str] = Counter(still_open.values()) + others.kept
+    due = [(p, INVOLVEMENT_CLOSED) for p in people if p not in still_open]
+    return due + others.due, kept
 
 
 def _open(conn: Connection, people: list[UUID]) -> dict[UUID, str]:
@@ -146,8 +159,16 @@ def _open(conn: Connection, people: list[UUID]) -> dict[UUID, str]:
     return found
 
 
-def _still_due(runtime: Runtime, person_id: UUID, cutoff: date, report: RetentionReport) -> bool:
-    """The involvement itself (not the read model) says it is closed, and since before cutoff."""
+def _still_due(
+    runtime: Runtime, person_id: UUID, rule: str, cutoff: date, report: RetentionReport
+) -> bool:
+    """The involvement itself (not the read model) says it is closed, and since before cutoff;
+    for the other rules, that there is still no involvement."""
+    if rule != INVOLVEMENT_CLOSED:
+        if not runtime.app.has_involvement(person_id):
+            return True
+        report.kept["involvement_opened"] = report.kept.get("involvement_opened", 0) + 1
+        return False
     involvement = runtime.app.get_involvement(person_id)
     closed_at = involvement.closed_at
     if involvement.status is InvolvementStatus.CLOSED and closed_at and closed_at.date() < cutoff:
@@ -156,13 +177,13 @@ def _still_due(runtime: Runtime, person_id: UUID, cutoff: date, report: Retentio
     return False
 
 
-def _erase(runtime: Runtime, person_id: UUID, actor_id: UUID, report: RetentionReport) -> None:
+def _erase(runtime: Runtime, person_id: UUID, actor_id: UUID, report: RetentionReport) -> bool:
     try:
         runtime.app.erase_person(person_id, actor_id, ErasureGround.RETENTION)
     except AlreadyErased:  # erased by hand since the read model was read
         report.kept["already_erased"] = report.kept.get("already_erased", 0) + 1
-        return
-    report.erased.append(person_id)
+        return False
+    return True
 
 
 def _finish_interrupted(runtime: Runtime) -> int:

@@ -11,13 +11,18 @@ from api.roles import Role
 from tests.api.conftest import PASSWORD, Api, nhs_number, person_body
 
 
-@pytest.fixture
-def teams(api: Api) -> Api:
+def add_teams(api: Api) -> Api:
+    """Two coordinators with a team district each: lena (Mansfield) and ravi (Ashfield)."""
     for username, district in (("lena", "Mansfield"), ("ravi", "Ashfield")):
         add_user(
             api.runtime.engine, username, username.title(), Role.COORDINATOR, PASSWORD, district
         )
     return api
+
+
+@pytest.fixture
+def teams(api: Api) -> Api:
+    return add_teams(api)
 
 
 def refer(api: Api, district: str) -> dict[str, str]:

@@ -2,12 +2,12 @@
 
 A person with a distinctive name, NHS number, postcode, phone, email and notes is recorded
 through the HTTP API (referral, acceptance, contacts, an outcome, a device-scheme loan with a
-support ticket), the worker projects it, and an admin erases them. Then every table of the
-database is dumped (each row as text, byte columns searched both as their raw bytes and decoded
-as latin-1), with every file under the data directory and every Redis value: none of the
-distinctive strings is anywhere. Event payloads are searched as stored: their sealed fields are
-ciphertext under a key that no longer exists. Every read model is then reset and rebuilt from
-the log, and the search is run again.
+support ticket and a training session on a distinctive topic), the worker projects it, and an
+admin erases them. Then every table of the database is dumped (each row as text, byte columns
+searched both as their raw bytes and decoded as latin-1), with every file under the data
+directory and every Redis value: none of the distinctive strings is anywhere. Event payloads
+are searched as stored: their sealed fields are ciphertext under a key that no longer exists.
+Every read model is then reset and rebuilt from the log, and the search is run again.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ EVIDENCE = "Frumious letter from the Tulgey housing trust confirming the bungalo
 WHAT_MATTERS = "Getting back to the mimsy gardening club on Thursdays"
 CARE_PLAN = "CSP-VANDER-1946"
 PROBLEM = "The tablet only shows the Bandersnatch screensaver"
+TOPIC = "Video calls with the Tumtum Tree hospice chaplain"
 SECRETS = [
     NAME,
     "Vandersnatch",
@@ -67,6 +68,7 @@ SECRETS = [
     WHAT_MATTERS,
     CARE_PLAN,
     PROBLEM,
+    TOPIC,
 ]
 YEAR = "2021-22"
 
@@ -122,7 +124,7 @@ def found_in_redis(url: str) -> list[str]:
 
 
 def record_ottoline(j: Journey, who: dict[Role, Actor]) -> str:
-    """Referred, accepted, seen, an outcome, what matters, and a tablet with a ticket."""
+    """Referred, accepted, seen, an outcome, what matters, a tablet with a ticket, a session."""
     sw, co, officer = who[Role.SOCIAL_WORKER], who[Role.COORDINATOR], who[Role.DEVICE_OFFICER]
     body = {"programme": "lac", "source": "social_worker", "reasons": [REASON]}
     keyed = Actor(sw.id, sw.name, {**sw.headers, "Idempotency-Key": "ottoline-referral"})
@@ -146,6 +148,7 @@ def record_ottoline(j: Journey, who: dict[Role, Actor]) -> str:
     loan = d.issue(j, officer, YEAR, person_id, kit, agreement="signature", signature_png=d.PNG)
     ticket = {"on": day(0), "problem": PROBLEM}
     j.post(officer, f"{d.SCHEME}/loans/{loan}/tickets", ticket, status=201)
+    d.session(j, officer, loan, "training", 45, TOPIC)
     return person_id
 
 
@@ -165,6 +168,7 @@ def test_an_erased_person_is_nowhere_in_the_database_files_or_redis(
     assert url is not None
     before = found_in_database(url)
     assert {"rm_people", "rm_contacts", "rm_outcomes", "rm_loan_tickets"} <= set(before)
+    assert TOPIC in before["rm_loan_sessions"]
     facts = _facts(url)
     key = runtime.app.keys.existing_key(UUID(person_id))
     assert key is not None and found_in_database(url, [key]) == {"lac_person_keys": [key]}
