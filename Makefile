@@ -38,7 +38,7 @@ audit: $(STAMP)
 	$(BIN)/pip-audit --skip-editable --progress-spinner off --strict
 
 bench: $(STAMP)
-	$(BIN)/python -m bench.commands
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import platform
 import secrets
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
 
 import psycopg
 from psycopg import sql
@@ -29,6 +32,15 @@ class BenchDatabase:
         """The form LAC_DATABASE_URL takes (trust auth: no password)."""
         return f"postgresql://{self.user}@{self.host}:{self.port}/{self.name}"
 
+    def lac_env(self) -> dict[str, str]:
+        return {"LAC_DATABASE_URL": self.url}
+
+    def settings_kwargs(self) -> dict[str, object]:
+        return {"database_url": self.url}
+
+    def raw_env(self, pool_size: int) -> dict[str, str]:
+        return self.eventsourcing_env(pool_size)
+
     def eventsourcing_env(self, pool_size: int) -> dict[str, str]:
         """Plain eventsourcing settings pointing at this database."""
         return {
@@ -44,10 +56,18 @@ class BenchDatabase:
         }
 
 
-def _admin() -> psycopg.Connection[tuple[object, ...]]:
-    return psycopg.connect(
-        host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True
-    )
+def _admin(patience: float = 120) -> psycopg.Connection[tuple[object, ...]]:
+    """A maintenance connection; waits while the shared server has no connection slot left."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            return psycopg.connect(
+                host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True
+            )
+        except psycopg.OperationalError as error:
+            if "too many clients" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(1)
 
 
 @contextmanager
@@ -81,3 +101,38 @@ def cpu_model() -> str:
     except OSError:
         pass
     return platform.processor() or platform.machine()
+
+
+@dataclass(frozen=True)
+class SqliteStore:
+    """Embedded mode: the product's SQLite files in one directory, the raw library's beside."""
+
+    directory: Path
+    name: str = "sqlite"
+
+    def lac_env(self) -> dict[str, str]:
+        return {"LAC_DATA_DIR": str(self.directory)}
+
+    def settings_kwargs(self) -> dict[str, object]:
+        return {"data_dir": self.directory}
+
+    def raw_env(self, pool_size: int) -> dict[str, str]:
+        del pool_size  # one connection per thread in the library's SQLite recorder
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(self.directory / "raw.sqlite"),
+            "SQLITE_LOCK_TIMEOUT": "30",
+        }
+
+
+class Store(Protocol):
+    """Where a commands benchmark runs: PostgreSQL (BenchDatabase) or SQLite files."""
+
+    @property
+    def name(self) -> str: ...
+
+    def lac_env(self) -> dict[str, str]: ...
+
+    def settings_kwargs(self) -> dict[str, object]: ...
+
+    def raw_env(self, pool_size: int) -> dict[str, str]: ...

@@ -8,7 +8,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -17,9 +17,16 @@ from bench._server import Client
 from domain.nhs_number import check_digit
 from domain.reference import NOTTINGHAMSHIRE_DISTRICTS
 
-# The mix: a social worker refers someone new; a coordinator registers a person; a
-# coordinator accepts a referral this client made earlier (a referral when none is waiting).
-MIX: tuple[tuple[str, float], ...] = (("refer", 0.40), ("register", 0.30), ("accept", 0.30))
+# The mix: a social worker refers someone new; a coordinator accepts a referral this client
+# made earlier (opening the person's involvement), logs a support contact and records a coded
+# outcome for someone on this client's caseload. Each step falls back to the one it needs
+# first: no open involvement yet -> accept; no referral waiting -> refer.
+MIX: tuple[tuple[str, float], ...] = (
+    ("refer", 0.30),
+    ("accept", 0.20),
+    ("contact", 0.35),
+    ("outcome", 0.15),
+)
 POSTCODES = ("NG18 1AB", "NG17 7AA", "S80 2AA", "NG9 1AA", "NG5 1AA", "NG24 1AA", "NG2 7AA")
 REASONS = ("lonely since a bereavement", "struggling to get out", "no way to get online")
 
@@ -80,6 +87,73 @@ def referral(rng: random.Random, numbers: NhsNumbers) -> dict[str, Any]:
     }
 
 
+def contact_body(rng: random.Random) -> dict[str, Any]:
+    return {
+        "contact_at": (datetime.now(UTC) - timedelta(minutes=1)).isoformat(),
+        "duration_minutes": rng.choice((15, 30, 45, 60)),
+        "mode": rng.choice(("in_person", "phone")),
+        "participants": ["person"],
+        "purposes": [rng.choice(("listening", "planning"))],
+        "notes": "Talked about getting to the lunch club on Thursdays",
+    }
+
+
+def outcome_body(rng: random.Random) -> dict[str, Any]:
+    return {
+        "domain": "crisis_avoided",
+        "occurred_on": datetime.now(UTC).date().isoformat(),
+        "evidence": rng.choice(("stayed at home", "kept the tenancy", "back in touch with family")),
+    }
+
+
+@dataclass
+class Caseload:
+    """What one client has made so far: referrals waiting, people with an open involvement."""
+
+    waiting: list[tuple[str, str]] = field(default_factory=list)  # (referral id, person id)
+    open: list[str] = field(default_factory=list)  # person ids
+
+    def feasible(self, kind: str) -> str:
+        """The wanted kind, or the step it needs first."""
+        if kind in ("contact", "outcome") and not self.open:
+            kind = "accept"
+        if kind == "accept" and not self.waiting:
+            kind = "refer"
+        return kind
+
+    def done(self, kind: str, request: Request, answer: dict[str, Any]) -> None:
+        if kind == "refer":
+            self.waiting.append((str(answer["id"]), str(answer["person_id"])))
+        elif kind == "accept":
+            self.open.append(request.person_id)
+
+
+@dataclass(frozen=True)
+class Request:
+    kind: str
+    url: str
+    body: dict[str, Any]
+    headers: dict[str, str]
+    person_id: str = ""
+
+
+def next_request(
+    kind: str, rng: random.Random, numbers: NhsNumbers, caseload: Caseload, client: Client
+) -> Request:
+    worker = {"Authorization": f"Bearer {client.social_worker_token}"}
+    coordinator = {"Authorization": f"Bearer {client.coordinator_token}"}
+    kind = caseload.feasible(kind)
+    if kind == "refer":
+        return Request(kind, "/referrals", referral(rng, numbers), worker)
+    if kind == "accept":
+        referral_id, person_id = caseload.waiting.pop(0)
+        return Request(kind, f"/referrals/{referral_id}/accept", {}, coordinator, person_id)
+    person_id = rng.choice(caseload.open)
+    if kind == "contact":
+        return Request(kind, f"/people/{person_id}/contacts", contact_body(rng), coordinator)
+    return Request(kind, f"/people/{person_id}/outcomes", outcome_body(rng), coordinator)
+
+
 def run_client(
     client: Client,
     base_url: str,
@@ -89,38 +163,25 @@ def run_client(
     tally: Tally,
 ) -> None:
     rng = random.Random(client.index)
-    waiting: list[str] = []  # referrals this client made that nobody has decided yet
-    worker = {"Authorization": f"Bearer {client.social_worker_token}"}
-    coordinator = {"Authorization": f"Bearer {client.coordinator_token}"}
+    caseload = Caseload()
     kinds = [kind for kind, _ in MIX]
     weights = [weight for _, weight in MIX]
     with httpx.Client(base_url=base_url, timeout=30) as http:  # one keep-alive connection
         start.wait()
         while not stop.is_set():
-            kind = rng.choices(kinds, weights)[0]
-            if kind == "accept" and not waiting:
-                kind = "refer"
-            if kind == "refer":
-                method, url, body, headers = "POST", "/referrals", referral(rng, numbers), worker
-            elif kind == "register":
-                method, url, body, headers = "POST", "/people", person(rng, numbers), coordinator
-            else:
-                method, url, body, headers = (
-                    "POST", f"/referrals/{waiting.pop(0)}/accept", {}, coordinator
-                )  # fmt: skip
+            request = next_request(rng.choices(kinds, weights)[0], rng, numbers, caseload, client)
             began = time.perf_counter()
             try:
-                answer = http.request(method, url, json=body, headers=headers)
+                answer = http.post(request.url, json=request.body, headers=request.headers)
             except httpx.HTTPError as error:
-                tally.failed(kind, type(error).__name__, str(error))
+                tally.failed(request.kind, type(error).__name__, str(error))
                 continue
             elapsed = time.perf_counter() - began
             if not answer.is_success:
-                tally.failed(kind, str(answer.status_code), answer.text)
+                tally.failed(request.kind, str(answer.status_code), answer.text)
                 continue
-            tally.ok(kind, elapsed)
-            if kind == "refer":
-                waiting.append(str(answer.json()["id"]))
+            tally.ok(request.kind, elapsed)
+            caseload.done(request.kind, request, answer.json())
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from bench._db import BenchDatabase
+from bench._db import Store
 
 PASSWORD = "bench-password-not-secret"
 SECRET_KEY = "bench-secret-key-only-for-a-throw-away-database"
@@ -78,14 +78,15 @@ class Server:
         return None
 
 
-def create_users(db: BenchDatabase, clients: int) -> None:
+def create_users(store: Store, clients: int) -> None:
     """One social worker and one coordinator per client, through the project's own code."""
     from api.accounts import add_user, service_metadata
     from api.roles import Role
     from workers.runtime import Runtime
     from workers.settings import Settings
 
-    runtime = Runtime(Settings(database_url=db.url, secret_key=SECRET_KEY, redis_url=None))
+    settings = Settings(secret_key=SECRET_KEY, redis_url=None, **store.settings_kwargs())  # type: ignore[arg-type]
+    runtime = Runtime(settings)
     try:
         service_metadata.create_all(runtime.engine)
         for i in range(clients):
@@ -115,20 +116,19 @@ def server_command(port: int, how: str) -> list[str]:
     ]  # fmt: skip
 
 
-def server_env(db: BenchDatabase, data_dir: str) -> dict[str, str]:
+def server_env(store: Store, data_dir: str, extra: dict[str, str] | None) -> dict[str, str]:
     # Drop any LAC_* from the caller's shell: no LAC_REDIS_URL means the embedded projector.
     env = {k: v for k, v in os.environ.items() if not k.startswith("LAC_")}
-    env.update(
-        LAC_DATABASE_URL=db.url,
-        LAC_SECRET_KEY=SECRET_KEY,
-        LAC_DATA_DIR=data_dir,
-        PYTHONUNBUFFERED="1",
-    )
+    env.update(LAC_SECRET_KEY=SECRET_KEY, LAC_DATA_DIR=data_dir, PYTHONUNBUFFERED="1")
+    env.update(store.lac_env())
+    env.update(extra or {})
     return env
 
 
 @contextmanager
-def running_server(db: BenchDatabase, how: str = "auto") -> Iterator[Server]:
+def running_server(
+    store: Store, how: str = "auto", extra_env: dict[str, str] | None = None
+) -> Iterator[Server]:
     """Start the API, wait for /health, and always stop it (TERM, then KILL)."""
     port = free_port()
     command = server_command(port, how)
@@ -138,7 +138,7 @@ def running_server(db: BenchDatabase, how: str = "auto") -> Iterator[Server]:
             process = subprocess.Popen(
                 command,
                 cwd=ROOT,
-                env=server_env(db, data_dir),
+                env=server_env(store, data_dir, extra_env),
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
