@@ -187,7 +187,8 @@ def _history(loan: dict[str, Any]) -> list[tuple[str, str]]:
     for s in loan["sessions"]:
         kind = "Training" if s["kind"] == "training" else "Remote support"
         outcome = f" {s['outcome']}" if s["outcome"] else ""
-        said.append((s["on"], f"{kind} session, {s['minutes']} minutes: {s['topic']}.{outcome}"))
+        topic = s["topic"] or "topic not recorded"  # blank after an erasure
+        said.append((s["on"], f"{kind} session, {s['minutes']} minutes: {topic}.{outcome}"))
     for t in loan["tickets"]:
         said.append((t["opened_on"], f"Support ticket opened: {t['problem'] or ''}"))
         if t["resolved_on"]:

@@ -89,6 +89,12 @@ def long_date(value: object) -> str:
     return ""
 
 
+def nhs(value: object) -> str:
+    """An NHS number as people read and say it: 943 476 5919."""
+    digits = "".join(ch for ch in str(value or "") if ch.isdigit())
+    return f"{digits[:3]} {digits[3:6]} {digits[6:]}" if len(digits) == 10 else str(value or "")
+
+
 def label(value: object) -> str:
     """A code as words: 'mental_health' -> 'Mental health'."""
     text = str(value or "").replace("_", " ").replace("-", " ")
@@ -104,7 +110,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update({"long_date": long_date, "label": label})
+    env.filters.update({"long_date": long_date, "label": label, "nhs": nhs})
     env.globals.update(
         {"SERVICE": SERVICE, "CSRF_FIELD": CSRF_FIELD, "new_key": new_key, "drafted": drafted}
     )
