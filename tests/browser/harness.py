@@ -86,14 +86,14 @@ def check_page(page: Page, name: str) -> list[Path]:
     try:
         for width_name, size in (("phone", PHONE), ("desktop", DESKTOP)):
             page.set_viewport_size(size)
+            path = SCREENSHOTS / f"{name}-{width_name}.png"
+            page.screenshot(path=str(path), full_page=True)  # first: to look at if it fails
+            saved.append(path)
             results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
             assert results.violations_count == 0, (
                 f"{name} at {width_name} width: {results.generate_report()}"
             )
             _no_sideways_scroll(page, name, width_name)
-            path = SCREENSHOTS / f"{name}-{width_name}.png"
-            page.screenshot(path=str(path), full_page=True)
-            saved.append(path)
     finally:
         page.set_viewport_size({"width": original["width"], "height": original["height"]})
     return saved
@@ -103,7 +103,30 @@ def _no_sideways_scroll(page: Page, name: str, width_name: str) -> None:
     """WCAG 1.4.10 reflow: at 360 px nothing but a wide table (in its own scroller) may make
     the page scroll sideways."""
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 1, f"{name} at {width_name} width scrolls sideways by {overflow}px"
+    if overflow > 1:
+        wide = page.evaluate(WIDEST)
+        raise AssertionError(
+            f"{name} at {width_name} width scrolls sideways by {overflow}px: {wide}"
+        )
+
+
+# The elements that reach past the right edge outside any scroller of their own (to say what
+# to fix).
+WIDEST = """() => {
+    const clipped = e => {
+        for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+            if (['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(a).overflowX)) {
+                return true;
+            }
+        }
+        return false;
+    };
+    return [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !clipped(e))
+        .slice(0, 8)
+        .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + '.' + e.className
+             + ' right=' + Math.round(e.getBoundingClientRect().right));
+}"""
 
 
 @contextmanager

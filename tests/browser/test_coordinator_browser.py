@@ -109,3 +109,32 @@ def test_a_swemwbs_baseline_and_finding_a_person(site: Site) -> None:
     assert "Anne" not in page.url
     check_page(page, "find-person-results")
     page.context.close()
+
+
+def tab_to(page: Page, target: str, limit: int = 40) -> None:
+    """Press Tab until the element matching the CSS selector has the focus."""
+    for _ in range(limit):
+        if page.evaluate("s => document.activeElement.matches(s)", target):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{target} never took the focus with Tab")
+
+
+def test_a_contact_logged_with_the_keyboard_alone(site: Site) -> None:
+    person, at = anne(site)
+    page = site.page_as(Role.COORDINATOR)
+    page.goto(f"/app/people/{person}?after={at}")
+    tab_to(page, "form.lac-thumb-form input[type=radio]")
+    page.keyboard.press("ArrowDown")  # from "In person" to "Phone"
+    expect(page.locator("form.lac-thumb-form").get_by_label("Phone", exact=True)).to_be_checked()
+    tab_to(page, "form.lac-thumb-form input[name=duration_minutes]")
+    page.keyboard.type("20")
+    tab_to(page, "form.lac-thumb-form input[name=purposes][value=listening]")
+    page.keyboard.press("Space")
+    tab_to(page, "form.lac-thumb-form textarea")
+    page.keyboard.type("Rang her about the lunch club")
+    tab_to(page, "form.lac-thumb-form button[type=submit]")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Contact logged.")).to_be_visible()
+    expect(page.get_by_text("Rang her about the lunch club").first).to_be_visible()
+    page.context.close()
