@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from eventsourcing.persistence import IntegrityError as StaleSave
 from fastapi import Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
@@ -33,7 +34,15 @@ def execute(
     key = request.headers.get("Idempotency-Key")
 
     def once() -> tuple[int, dict[str, object]]:
-        recorded = command(record_id_for(user.id, key) if key else None)
+        record_id = record_id_for(user.id, key) if key else None
+        try:
+            recorded = command(record_id)
+        except StaleSave:
+            # The save may have committed as the connection was lost (the library then retried
+            # it): a create under this key that is now in the store finds what it made.
+            if record_id is None or record_id not in runtime.app.repository:
+                raise
+            recorded = command(record_id)
         runtime.nudge()
         body = RecordedBody(id=recorded.id, version=recorded.version, position=recorded.position)
         return status_code, {

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 
 from eventsourcing.persistence import IntegrityError as StaleSave
+from eventsourcing.persistence import InterfaceError as StoreConnectionLost
 from eventsourcing.persistence import OperationalError as StoreUnavailable
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, DisconnectionError
+from sqlalchemy.exc import InterfaceError as ReadModelConnectionLost
 from sqlalchemy.exc import OperationalError as ReadModelUnavailable
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -98,9 +100,20 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StillRunning)
     def still_running(_: Request, exc: StillRunning) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status.HTTP_409_CONFLICT)
+        # Retry later with the same key: the stored answer, or a takeover of an abandoned run.
+        return JSONResponse(
+            {"detail": str(exc)}, status.HTTP_409_CONFLICT, headers={"Retry-After": "2"}
+        )
 
-    for unavailable in (StoreUnavailable, ReadModelUnavailable, PoolTimeout):
+    # A database that is down, restarting or unreachable: 503 and when to retry, never a 500.
+    for unavailable in (
+        StoreUnavailable,
+        StoreConnectionLost,
+        ReadModelUnavailable,
+        ReadModelConnectionLost,
+        DisconnectionError,
+        PoolTimeout,
+    ):
         app.add_exception_handler(unavailable, _unavailable)
 
 

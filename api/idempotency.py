@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 import uuid
@@ -22,7 +23,8 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.sql import Executable
 
 from api.accounts import service_metadata
 from projections.erasure import IDEMPOTENCY_TABLE
@@ -45,6 +47,10 @@ KEY_NAMESPACE = uuid.UUID("6f1d3c1e-5b7a-4c1e-9a57-2d4f0c9b8e10")
 # A request still marked in progress after this long is taken to have died mid-way.
 ABANDONED_AFTER = timedelta(seconds=30)
 WAIT_FOR_FIRST = 10.0
+# Once the command has run, its answer (or the release of the key) is written through a
+# moment's outage, such as a database restart: a key left claimed answers 409 to every retry
+# until ABANDONED_AFTER has passed.
+SETTLE_SECONDS = 5.0
 
 
 class KeyReused(Exception):
@@ -80,16 +86,30 @@ def replay_or_run(
     try:
         status, body = run()
     except Exception:
-        with engine.begin() as conn:
-            conn.execute(delete(idempotency_keys).where(*_match(user_id, key)))
+        with contextlib.suppress(OperationalError, InterfaceError):  # then taken over later
+            _settle(engine, delete(idempotency_keys).where(*_match(user_id, key)))
         raise
-    with engine.begin() as conn:
-        conn.execute(
-            update(idempotency_keys)
-            .where(*_match(user_id, key))
-            .values(status_code=status, body=body)
-        )
+    _settle(
+        engine,
+        update(idempotency_keys).where(*_match(user_id, key)).values(status_code=status, body=body),
+    )
     return status, body, False
+
+
+def _settle(engine: Engine, statement: Executable) -> None:
+    """Run one statement, retrying for up to SETTLE_SECONDS while the database is away."""
+    deadline = time.monotonic() + SETTLE_SECONDS
+    delay = 0.1
+    while True:
+        try:
+            with engine.begin() as conn:
+                conn.execute(statement)
+            return
+        except (OperationalError, InterfaceError):
+            if time.monotonic() + delay > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
 
 
 def _match(user_id: uuid.UUID, key: str) -> tuple[Any, ...]:

@@ -64,6 +64,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "health.share": frozenset({C}),
     "users.list_coordinators": frozenset({C, A}),
     "system.ready": frozenset({C, S, D, E, A}),
+    "system.projections": frozenset({A}),  # events the read models skipped
     # Pages that serve more than one role; what each role sees there is the API's to decide.
     "page.referral_inbox": frozenset({C, D}),
 }

@@ -44,6 +44,9 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_timeout=10,
+        # A pooled connection that a database restart broke is replaced before use instead of
+        # failing a request.
+        pool_pre_ping=True,
         connect_args={"connect_timeout": 5},
         # Values can be personal data: keep them out of error messages and logs.
         hide_parameters=True,

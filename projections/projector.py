@@ -4,30 +4,59 @@ Each batch runs in ONE read-model transaction: the first statement locks the pro
 position row (so a second consumer waits instead of applying the same events), the events are
 applied, and the position advances with a compare-and-set that refuses to go backwards. A crash
 anywhere rolls the whole batch back, and the next run starts from the last committed position.
+An event whose handler raises (a poison event) is retried, then skipped: projections/failures.py.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from eventsourcing.application import Application
+from eventsourcing.persistence import InterfaceError as StoreInterfaceError
+from eventsourcing.persistence import OperationalError as StoreOperationalError
 from eventsourcing.utils import get_topic
 from sqlalchemy import Connection, Engine, Table, delete, select, update
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from projections.failures import Failure, describe, forget, given_up, mark_skipped, record_attempt
 from projections.tables import projection_positions
+
+log = logging.getLogger("lac.projector")
 
 # Events per transaction: big enough to amortise the commit and the lock, small enough that a
 # batch holds the position lock for well under a second and a killed worker redoes little.
 BATCH_SIZE = 1000
+# Retries of an event whose handler raises, after its first failure, before it is skipped
+# (LAC_POISON_RETRIES). Each retry runs the batch again from its start.
+POISON_RETRIES = 3
+# Errors of the database or the connection, not of the event: never counted against an event.
+TRANSIENT: tuple[type[BaseException], ...] = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.DisconnectionError,
+    sa_exc.TimeoutError,
+    StoreOperationalError,
+    StoreInterfaceError,
+    ConnectionError,
+)
 
 
 class PositionConflict(Exception):
     """Another consumer moved the position while this batch ran; the batch is rolled back."""
+
+
+class HandlerFailed(Exception):
+    """A handler (or the decoding) raised on one event; the batch is rolled back."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(f"{failure.projection}: event {failure.position} failed")
+        self.failure = failure
 
 
 Handler = Callable[[Connection, Any, int], None]
@@ -50,6 +79,7 @@ class Projector:
     engine: Engine
     projection: Projection
     batch_size: int = BATCH_SIZE
+    poison_retries: int = POISON_RETRIES
 
     def __post_init__(self) -> None:
         self._handlers = self.projection.handlers()
@@ -85,25 +115,72 @@ class Projector:
         return int(found or 0)
 
     def run_batch(self) -> int:
-        """Apply the next batch; returns how many events were applied (0 when caught up)."""
+        """Apply the next batch; returns how many events were applied (0 when caught up).
+
+        An event whose handler raises is recorded and the batch runs again, until the event
+        has failed 1 + poison_retries times; from then on the batch skips it.
+        """
+        # Bounded: every failed round adds an attempt to an event of this batch.
+        for _ in range((self.poison_retries + 1) * self.batch_size + 1):
+            try:
+                return self._apply_batch()
+            except HandlerFailed as failed:
+                attempts = record_attempt(self.engine, failed.failure)
+                log.warning(
+                    "projection %s: event at position %d (%s) failed: %s, %s; attempt %d of %d",
+                    self.name,
+                    failed.failure.position,
+                    failed.failure.topic,
+                    failed.failure.error_type,
+                    failed.failure.message,
+                    attempts,
+                    self.poison_retries + 1,
+                )
+        raise RuntimeError(f"{self.name}: the batch kept failing")  # pragma: no cover
+
+    def _apply_batch(self) -> int:
         with self.engine.begin() as conn:
             start = self._lock_position(conn)
+            buffer = getattr(self.projection, "buffer_key", None)
+            if buffer is not None:  # rows a failed batch left on this pooled connection
+                conn.info.pop(buffer, None)
             last = self.app.recorder.max_notification_id() or 0
             if last <= start:
                 return 0
             notifications = self.app.recorder.select_notifications(
                 start, self.batch_size, stop=last, topics=self._topics, inclusive_of_start=False
             )
+            skip = given_up(conn, self.name, start, self.poison_retries + 1)
             for notification in notifications:
-                domain_event = self._decode(notification)
-                self._handlers[type(domain_event)](conn, domain_event, notification.id)
+                if notification.id in skip:
+                    mark_skipped(conn, self.name, notification.id)
+                    continue
+                self._apply(conn, notification)
             flush = getattr(self.projection, "flush", None)
             if flush is not None:
                 flush(conn)  # a projection that buffers its rows writes them in one go
             full = len(notifications) >= self.batch_size
             end = notifications[-1].id if full else last
             self._advance(conn, start, end)
-            return len(notifications) if notifications else 0
+            return len(notifications) - len(skip.intersection(n.id for n in notifications))
+
+    def _apply(self, conn: Connection, notification: Any) -> None:
+        try:
+            domain_event = self._decode(notification)
+            self._handlers[type(domain_event)](conn, domain_event, notification.id)
+        except TRANSIENT:
+            raise
+        except Exception as error:
+            kind, message = describe(error)
+            failure = Failure(
+                self.name,
+                notification.id,
+                notification.topic,
+                notification.originator_id,
+                kind,
+                message,
+            )
+            raise HandlerFailed(failure) from error
 
     def catch_up(self, max_batches: int | None = None) -> int:
         """Run batches until caught up (or max_batches ran); returns events applied."""
@@ -127,6 +204,7 @@ class Projector:
             self._lock_position(conn)
             for table in reversed(self.projection.tables):
                 conn.execute(delete(table))
+            forget(conn, self.name)
             conn.execute(
                 update(projection_positions)
                 .where(projection_positions.c.name == self.name)

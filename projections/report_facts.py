@@ -279,6 +279,7 @@ BUFFER = "report_facts_rows"
 class ReportFactsProjection:
     name = "report_facts"
     reads_personal_fields = False  # analytic fields only: events come with personal ones sealed
+    buffer_key = BUFFER  # the projector drops what a failed batch left on the connection
     tables: tuple[Table, ...] = (report_facts,)
 
     def handlers(self) -> dict[type[Any], Handler]:

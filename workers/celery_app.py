@@ -29,6 +29,9 @@ def make_celery(settings: Settings) -> Celery:
         worker_prefetch_multiplier=1,
         worker_hijack_root_logger=False,
         broker_connection_retry_on_startup=True,
+        # Reconnect to Redis every 2 s at most, for as long as it takes (workers/consumer.py).
+        worker_consumer="workers.consumer:Consumer",
+        broker_connection_max_retries=None,
         task_publish_retry=False,
         broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5},
         broker_connection_timeout=2,

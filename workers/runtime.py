@@ -15,7 +15,7 @@ from projections.casework import CaseworkProjection
 from projections.db import create_tables, make_engine
 from projections.devices import DeviceSchemeProjection
 from projections.people import PeopleProjection
-from projections.projector import Projector
+from projections.projector import Projection, Projector
 from projections.referrals import ReferralsProjection
 from projections.report_facts import ReportFactsProjection
 from projections.tables import projection_positions
@@ -45,13 +45,17 @@ class Runtime:
         )
         self.engine: Engine = make_engine(settings.read_model_url, pool_size=settings.db_pool_size)
         create_tables(self.engine)
+        projections: tuple[Projection, ...] = (
+            PeopleProjection(),
+            ReferralsProjection(),
+            CaseworkProjection(),
+            AssetsProjection(),
+            DeviceSchemeProjection(),
+            ReportFactsProjection(),
+        )
         self.projectors = [
-            Projector(self.app, self.engine, PeopleProjection()),
-            Projector(self.app, self.engine, ReferralsProjection()),
-            Projector(self.app, self.engine, CaseworkProjection()),
-            Projector(self.app, self.engine, AssetsProjection()),
-            Projector(self.app, self.engine, DeviceSchemeProjection()),
-            Projector(self.app, self.engine, ReportFactsProjection()),
+            Projector(self.app, self.engine, p, poison_retries=settings.poison_retries)
+            for p in projections
         ]
         self.nudger: Nudger | None = None
         # Projections whose last catch-up failed (name -> error type), for /ready.

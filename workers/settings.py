@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     wait_timeout_seconds: float = Field(10.0, gt=0, le=60)
     db_pool_size: int = Field(10, ge=1, le=100)
     db_lock_timeout_seconds: int = Field(5, ge=1)
+    poison_retries: int = Field(
+        3, ge=0, le=100, description="Retries of an event a read model cannot apply, then skipped"
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     disclosure_smallest_shown: int = Field(
@@ -98,6 +101,8 @@ class Settings(BaseSettings):
             "POSTGRES_MAX_OVERFLOW": str(self.db_pool_size),
             "POSTGRES_LOCK_TIMEOUT": str(self.db_lock_timeout_seconds),
             "POSTGRES_CONNECT_TIMEOUT": "5",
+            # A connection the pool kept across a database restart is checked before use.
+            "POSTGRES_PRE_PING": "y",
         }
 
     def secret(self) -> str:

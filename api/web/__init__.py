@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from api.web import (
     guards,
     pages_admin,
+    pages_admin_projections,
     pages_assets,
     pages_auth,
     pages_coordinator,
@@ -40,6 +41,7 @@ def install(app: FastAPI) -> None:
         pages_device_loans,
         pages_reports,
         pages_admin,
+        pages_admin_projections,
         pages_assets,
     ):
         router = module.router

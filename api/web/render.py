@@ -55,6 +55,7 @@ NAV: dict[Role, tuple[tuple[str, str], ...]] = {
         ("Users", "/app/admin/users"),
         ("Reference data", "/app/admin/reference"),
         ("Break-glass review", "/app/admin/break-glass"),
+        ("Skipped events", "/app/admin/skipped-events"),
         ("Community assets", "/app/assets"),
         ("Scheme dashboard", "/app/devices/dashboard"),
     ),

@@ -30,6 +30,7 @@ from tests.api.test_consent_role_matrix import CONSENT_ROUTES
 from tests.api.test_data_protection_role_matrix import DATA_PROTECTION_ROUTES
 from tests.api.test_device_role_matrix import DEVICE_ROUTES
 from tests.api.test_report_role_matrix import REPORT_ROUTES
+from tests.api.test_system_role_matrix import SYSTEM_ROUTES
 from workers.settings import Settings
 
 P = "/people/{person_id}"
@@ -232,6 +233,7 @@ MATRIX: list[Route] = (
     + AUDIT_ROUTES
     + DATA_PROTECTION_ROUTES
     + CONSENT_ROUTES
+    + SYSTEM_ROUTES
 )
 
 DOCS = {"/docs", "/redoc", "/openapi.json", "/static-offline-docs", "/docs/oauth2-redirect"}

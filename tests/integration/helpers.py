@@ -87,3 +87,16 @@ def digest(runtime: Runtime) -> dict[str, str]:
                 text = "\n".join(repr(tuple(row)) for row in rows)
                 result[table.name] = f"{len(rows)}:{hashlib.sha256(text.encode()).hexdigest()}"
     return result
+
+
+POISON_NAME = "Poison Example"
+
+
+def record_poison(runtime: Runtime, actor: uuid.UUID) -> int:
+    """A registration with no district (as if an old version had written it): the people read
+    model cannot store it (district is NOT NULL), a poison event. Returns its position."""
+    app = runtime.app
+    when = app._when(None)
+    person = Person(personal={"name": POISON_NAME}, analytic={}, actor_id=actor, occurred_at=when)
+    app.save(person)
+    return app.log_position()

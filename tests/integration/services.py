@@ -70,6 +70,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
             "LAC_DATA_DIR": str(settings.data_dir),
             "LAC_SECRET_KEY": settings.secret_key or "",
             "LAC_SWEEP_SECONDS": str(settings.sweep_seconds),
+            "LAC_POISON_RETRIES": str(settings.poison_retries),
         }
     )
     return env
