@@ -32,9 +32,10 @@ Guard = Callable[[Request], Awaitable[WebSession]]
 class SignInNeeded(Exception):
     """No session (or it ran out): off to sign in, then back; `draft` keeps what was typed."""
 
-    def __init__(self, back_to: str, draft: str | None = None) -> None:
+    def __init__(self, back_to: str, draft: str | None = None, typed: bool = False) -> None:
         self.back_to = back_to
         self.draft = draft
+        self.typed = typed  # a form was sent (its draft may have been too large to keep)
 
 
 class PageError(Exception):
@@ -68,7 +69,7 @@ def actor(action: str) -> Guard:
         form = Form.of(await request.form())
         session = read_session(request)
         if session is None:
-            raise SignInNeeded(_back_to_form(request), _draft_of(request, form))
+            raise SignInNeeded(_back_to_form(request), _draft_of(request, form), typed=True)
         _ensure(session, action)
         token = form.get(CSRF_FIELD) or request.headers.get("x-csrf-token", "")
         if not token or token != session.csrf:
@@ -161,6 +162,13 @@ def install(app: FastAPI) -> None:
                 response,
                 "Your session ended. Sign in again: what you typed "
                 "has been kept and nothing was recorded yet.",
+            )
+        elif exc.typed:
+            set_flash(
+                request,
+                response,
+                "Your session ended before that was saved, and what you typed could not be "
+                "kept (it was too long). Nothing was recorded: sign in and enter it again.",
             )
         else:
             set_flash(request, response, "Sign in to continue.")
