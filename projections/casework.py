@@ -6,13 +6,29 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, func, insert, select, update
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Table,
+    Update,
+    and_,
+    bindparam,
+    func,
+    select,
+    update,
+)
 
 from domain.codes import OutcomeDomain
 from domain.erasure import Erasure
 from domain.involvement import Involvement
 from domain.wellbeing import score
-from projections.casework_contacts import ConnectionHandlers, ContactHandlers, add_record
+from projections.batch import rows
+from projections.casework_contacts import (
+    RECOUNT_CONTACTS,
+    ConnectionHandlers,
+    ContactHandlers,
+    add_record,
+)
 from projections.casework_tables import (
     connections,
     contacts,
@@ -71,22 +87,26 @@ class CaseworkProjection(ContactHandlers, ConnectionHandlers):
     # the involvement ------------------------------------------------------------------------
 
     def opened(self, conn: Connection, e: Inv.Opened, _position: int) -> None:
-        conn.execute(
-            insert(involvements).values(
-                person_id=e.person_id,
-                involvement_id=e.originator_id,
-                coordinator_id=e.coordinator_id,
-                district=e.district,
-                status="active",
-                support_level=e.support_level.value,
-                referral_id=e.referral_id,
-                first_opened_at=e.occurred_at,
-                opened_at=e.occurred_at,
-                contacts_count=0,
-                version=e.originator_version,
-                updated_at=e.timestamp,
-            )
-        )
+        row = {
+            "person_id": e.person_id,
+            "involvement_id": e.originator_id,
+            "coordinator_id": e.coordinator_id,
+            "district": e.district,
+            "status": "active",
+            "support_level": e.support_level.value,
+            "referral_id": e.referral_id,
+            "first_opened_at": e.occurred_at,
+            "opened_at": e.occurred_at,
+            "contacts_count": 0,
+            "version": e.originator_version,
+            "updated_at": e.timestamp,
+        }
+        buffer = rows(conn)
+        buffer.insert(conn, involvements, row)
+        # A new row starts with no count and no concern: none of the batch's earlier events
+        # for the person changes that (as when each ran at once).
+        buffer.cancel(RECOUNT_CONTACTS, e.person_id)
+        buffer.cancel(LATEST_SAFEGUARDING, e.person_id)
         add_record(conn, e.person_id, e.originator_id, "involvement")
 
     def reassigned(self, conn: Connection, e: Inv.Reassigned, _position: int) -> None:
@@ -147,98 +167,91 @@ class CaseworkProjection(ContactHandlers, ConnectionHandlers):
     def goal_set(self, conn: Connection, e: Inv.GoalSet, _position: int) -> None:
         """A goal set again with the same id takes the new wording and is active again."""
         values = {"text": e.text, "status": "active", "changed_at": e.occurred_at}
-        found = conn.execute(update(goals).where(goals.c.goal_id == e.goal_id).values(**values))
-        if found.rowcount == 0:
-            conn.execute(
-                insert(goals).values(
-                    goal_id=e.goal_id, person_id=e.person_id, set_at=e.occurred_at, **values
-                )
-            )
+        row = {"goal_id": e.goal_id, "person_id": e.person_id, "set_at": e.occurred_at, **values}
+        rows(conn).upsert(conn, goals, row, on_conflict=tuple(values))
         self._touch(conn, e)
 
     def goal_status_changed(
         self, conn: Connection, e: Inv.GoalStatusChanged, _position: int
     ) -> None:
-        conn.execute(
-            update(goals)
-            .where(goals.c.goal_id == e.goal_id)
-            .values(status=e.status.value, changed_at=e.occurred_at)
-        )
+        values = {"status": e.status.value, "changed_at": e.occurred_at}
+        rows(conn).update(conn, goals, e.goal_id, values)
         self._touch(conn, e)
 
     # outcomes and measures ------------------------------------------------------------------
 
     def outcome_recorded(self, conn: Connection, e: Inv.OutcomeRecorded, _position: int) -> None:
-        conn.execute(
-            insert(outcomes).values(
-                outcome_id=e.outcome_id,
-                person_id=e.person_id,
-                domain=e.domain.value,
-                detail=_value(e.detail),
-                occurred_on=e.occurred_on,
-                evidence=e.evidence,
-                visits=e.visits,
-                recorded_by=e.actor_id,
-                recorded_at=e.occurred_at,
-                withdrawn=False,
-            )
-        )
-        self._touch(conn, e, safeguarding_raised_at=_latest_safeguarding(e))
+        row = {
+            "outcome_id": e.outcome_id,
+            "person_id": e.person_id,
+            "domain": e.domain.value,
+            "detail": _value(e.detail),
+            "occurred_on": e.occurred_on,
+            "evidence": e.evidence,
+            "visits": e.visits,
+            "recorded_by": e.actor_id,
+            "recorded_at": e.occurred_at,
+            "withdrawn": False,
+        }
+        rows(conn).insert(conn, outcomes, row)
+        self._touch(conn, e)
+        rows(conn).recompute(conn, LATEST_SAFEGUARDING, e.person_id)
 
     def outcome_withdrawn(self, conn: Connection, e: Inv.OutcomeWithdrawn, _position: int) -> None:
-        conn.execute(
-            update(outcomes)
-            .where(outcomes.c.outcome_id == e.outcome_id)
-            .values(withdrawn=True, withdrawn_reason=e.reason)
-        )
-        self._touch(conn, e, safeguarding_raised_at=_latest_safeguarding(e))
+        values = {"withdrawn": True, "withdrawn_reason": e.reason}
+        rows(conn).update(conn, outcomes, e.outcome_id, values)
+        self._touch(conn, e)
+        rows(conn).recompute(conn, LATEST_SAFEGUARDING, e.person_id)
 
     def measure_recorded(self, conn: Connection, e: Inv.MeasureRecorded, _position: int) -> None:
         scored = score(e.instrument, e.items)
-        conn.execute(
-            insert(measures).values(
-                measure_id=e.measure_id,
-                person_id=e.person_id,
-                instrument=e.instrument.value,
-                occasion=e.occasion.value,
-                taken_on=e.taken_on,
-                items=list(e.items),
-                raw_score=scored.raw,
-                metric_score=scored.metric,
-                recorded_by=e.actor_id,
-                recorded_at=e.occurred_at,
-                withdrawn=False,
-            )
-        )
+        row = {
+            "measure_id": e.measure_id,
+            "person_id": e.person_id,
+            "instrument": e.instrument.value,
+            "occasion": e.occasion.value,
+            "taken_on": e.taken_on,
+            "items": list(e.items),
+            "raw_score": scored.raw,
+            "metric_score": scored.metric,
+            "recorded_by": e.actor_id,
+            "recorded_at": e.occurred_at,
+            "withdrawn": False,
+        }
+        rows(conn).insert(conn, measures, row)
         self._touch(conn, e)
 
     def measure_withdrawn(self, conn: Connection, e: Inv.MeasureWithdrawn, _position: int) -> None:
-        conn.execute(
-            update(measures)
-            .where(measures.c.measure_id == e.measure_id)
-            .values(withdrawn=True, withdrawn_reason=e.reason)
-        )
+        values = {"withdrawn": True, "withdrawn_reason": e.reason}
+        rows(conn).update(conn, measures, e.measure_id, values)
         self._touch(conn, e)
 
     @staticmethod
     def _touch(conn: Connection, e: Any, **values: Any) -> None:
-        conn.execute(
-            update(involvements)
-            .where(involvements.c.person_id == e.person_id)
-            .values(version=e.originator_version, updated_at=e.timestamp, **values)
-        )
+        values = {"version": e.originator_version, "updated_at": e.timestamp, **values}
+        rows(conn).update(conn, involvements, e.person_id, values)
 
 
-def _latest_safeguarding(e: Any) -> Any:
+def _latest_safeguarding() -> Update:
     """The latest safeguarding concern not withdrawn, as a correlated subquery."""
-    return (
+    person_id: BindParameter[Any] = bindparam("key")
+    latest = (
         select(func.max(outcomes.c.occurred_on))
         .where(
             and_(
-                outcomes.c.person_id == e.person_id,
+                outcomes.c.person_id == person_id,
                 outcomes.c.domain == SAFEGUARDING,
                 outcomes.c.withdrawn.is_(False),
             )
         )
         .scalar_subquery()
     )
+    return (
+        update(involvements)
+        .where(involvements.c.person_id == person_id)
+        .values(safeguarding_raised_at=latest)
+    )
+
+
+# Run once per person at the end of a batch, after the batch's outcomes are written.
+LATEST_SAFEGUARDING = _latest_safeguarding()

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import BindParameter, Connection, Update, and_, bindparam, func, select, update
 
 from domain.community import AssetConnection
 from domain.contact import SupportContact
+from projections.batch import rows
 from projections.casework_tables import connections, contacts, involvements, person_records
 from projections.projector import Handler
 
@@ -17,7 +18,8 @@ C = AssetConnection
 
 def add_record(conn: Connection, person_id: UUID, record_id: UUID, kind: str) -> None:
     """Note that a record belongs to a person, for their timeline."""
-    conn.execute(insert(person_records).values(person_id=person_id, record_id=record_id, kind=kind))
+    row = {"person_id": person_id, "record_id": record_id, "kind": kind}
+    rows(conn).insert(conn, person_records, row)
 
 
 def _codes(values: list[Any]) -> list[Any]:
@@ -36,10 +38,11 @@ def _details(e: SupportContact.Logged | SupportContact.Corrected) -> dict[str, A
     }
 
 
-def recount_contacts(conn: Connection, person_id: UUID) -> None:
+def _recount() -> Update:
     """Last contact and number of contacts, from the contacts that stand (not withdrawn)."""
+    person_id: BindParameter[Any] = bindparam("key")
     standing = and_(contacts.c.person_id == person_id, contacts.c.withdrawn.is_(False))
-    conn.execute(
+    return (
         update(involvements)
         .where(involvements.c.person_id == person_id)
         .values(
@@ -54,6 +57,14 @@ def recount_contacts(conn: Connection, person_id: UUID) -> None:
     )
 
 
+# Run once per person at the end of a batch, after the batch's contacts are written.
+RECOUNT_CONTACTS = _recount()
+
+
+def recount_contacts(conn: Connection, person_id: UUID) -> None:
+    rows(conn).recompute(conn, RECOUNT_CONTACTS, person_id)
+
+
 class ContactHandlers:
     def contact_handlers(self) -> dict[type[Any], Handler]:
         return {
@@ -63,21 +74,20 @@ class ContactHandlers:
         }
 
     def contact_logged(self, conn: Connection, e: SupportContact.Logged, _position: int) -> None:
-        conn.execute(
-            insert(contacts).values(
-                contact_id=e.originator_id,
-                person_id=e.person_id,
-                involvement_id=e.involvement_id,
-                district=e.district,
-                recorded_by=e.actor_id,
-                recorded_at=e.timestamp,
-                corrected=False,
-                withdrawn=False,
-                version=e.originator_version,
-                updated_at=e.timestamp,
-                **_details(e),
-            )
-        )
+        row = {
+            "contact_id": e.originator_id,
+            "person_id": e.person_id,
+            "involvement_id": e.involvement_id,
+            "district": e.district,
+            "recorded_by": e.actor_id,
+            "recorded_at": e.timestamp,
+            "corrected": False,
+            "withdrawn": False,
+            "version": e.originator_version,
+            "updated_at": e.timestamp,
+            **_details(e),
+        }
+        rows(conn).insert(conn, contacts, row)
         add_record(conn, e.person_id, e.originator_id, "support_contact")
         recount_contacts(conn, e.person_id)
 
@@ -100,11 +110,8 @@ class ContactHandlers:
 
     @staticmethod
     def _contact(conn: Connection, e: Any, **values: Any) -> None:
-        conn.execute(
-            update(contacts)
-            .where(contacts.c.contact_id == e.originator_id)
-            .values(version=e.originator_version, updated_at=e.timestamp, **values)
-        )
+        values = {"version": e.originator_version, "updated_at": e.timestamp, **values}
+        rows(conn).update(conn, contacts, e.originator_id, values)
         recount_contacts(conn, e.person_id)
 
 
@@ -119,19 +126,18 @@ class ConnectionHandlers:
         }
 
     def introduced(self, conn: Connection, e: C.Introduced, _position: int) -> None:
-        conn.execute(
-            insert(connections).values(
-                connection_id=e.originator_id,
-                person_id=e.person_id,
-                asset_id=e.asset_id,
-                district=e.district,
-                status="introduced",
-                introduced_at=e.occurred_at,
-                note=e.note,
-                version=e.originator_version,
-                updated_at=e.timestamp,
-            )
-        )
+        row = {
+            "connection_id": e.originator_id,
+            "person_id": e.person_id,
+            "asset_id": e.asset_id,
+            "district": e.district,
+            "status": "introduced",
+            "introduced_at": e.occurred_at,
+            "note": e.note,
+            "version": e.originator_version,
+            "updated_at": e.timestamp,
+        }
+        rows(conn).insert(conn, connections, row)
         add_record(conn, e.person_id, e.originator_id, "connection")
 
     def attended(self, conn: Connection, e: C.Attended, _position: int) -> None:
@@ -157,14 +163,11 @@ class ConnectionHandlers:
 
     @staticmethod
     def _step(conn: Connection, e: Any, status: str, **values: Any) -> None:
-        conn.execute(
-            update(connections)
-            .where(connections.c.connection_id == e.originator_id)
-            .values(
-                status=status,
-                note=e.note,
-                version=e.originator_version,
-                updated_at=e.timestamp,
-                **values,
-            )
-        )
+        values = {
+            "status": status,
+            "note": e.note,
+            "version": e.originator_version,
+            "updated_at": e.timestamp,
+            **values,
+        }
+        rows(conn).update(conn, connections, e.originator_id, values)

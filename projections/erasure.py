@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, Table, Text, cast, column, inspect, o
 from sqlalchemy import table as table_clause
 
 from domain.erasure import Erasure
+from projections.batch import flush
 from projections.casework_tables import (
     connections,
     contacts,
@@ -73,6 +74,7 @@ def erasure_handler(columns: dict[Table, tuple[str, ...]], *steps: Step) -> Hand
     """A handler for Erasure.Recorded: the `steps`, then blank `columns` of the person's rows."""
 
     def erased(conn: Connection, e: Erasure.Recorded, position: int) -> None:
+        flush(conn)  # the rows buffered so far in this batch, before they are read or blanked
         secure_delete(conn)
         for step in steps:
             step(conn, e, position)

@@ -52,6 +52,7 @@ projection_failures = Table(
 )
 
 _ROOT = Path(__file__).resolve().parents[1]
+_BATCH = _ROOT / "projections" / "batch.py"
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,8 @@ def _last_own_frame(error: BaseException) -> str | None:
     found = None
     for frame in traceback.extract_tb(error.__traceback__):
         path = Path(frame.filename).resolve()
-        if path.is_relative_to(_ROOT) and ".venv" not in path.parts:
+        # The row buffer (projections/batch.py) writes for a handler: name the handler.
+        if path.is_relative_to(_ROOT) and ".venv" not in path.parts and path != _BATCH:
             found = f"{path.relative_to(_ROOT)}:{frame.lineno} ({frame.name})"
     return found
 

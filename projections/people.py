@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert, update
+from sqlalchemy import Connection, Table
 
 from domain.erasure import Erasure
 from domain.person import Person
+from projections.batch import rows
 from projections.erasure import PEOPLE, erasure_handler, purge_person_answers, record_erasure
 from projections.projector import Handler
 from projections.tables import erasures, people
@@ -37,16 +38,15 @@ class PeopleProjection:
         }
 
     def registered(self, conn: Connection, e: Person.Registered, _position: int) -> None:
-        conn.execute(
-            insert(people).values(
-                id=e.originator_id,
-                registered_at=e.occurred_at,
-                registered_by=e.actor_id,
-                version=e.originator_version,
-                updated_at=e.timestamp,
-                **_columns(e.personal, e.analytic),
-            )
-        )
+        row = {
+            "id": e.originator_id,
+            "registered_at": e.occurred_at,
+            "registered_by": e.actor_id,
+            "version": e.originator_version,
+            "updated_at": e.timestamp,
+            **_columns(e.personal, e.analytic),
+        }
+        rows(conn).insert(conn, people, row)
 
     def corrected(self, conn: Connection, e: Person.DetailsCorrected, _position: int) -> None:
         self._update(conn, e, **_columns(e.personal, e.analytic))
@@ -56,8 +56,5 @@ class PeopleProjection:
 
     @staticmethod
     def _update(conn: Connection, e: Any, **values: Any) -> None:
-        conn.execute(
-            update(people)
-            .where(people.c.id == e.originator_id)
-            .values(version=e.originator_version, updated_at=e.timestamp, **values)
-        )
+        values = {"version": e.originator_version, "updated_at": e.timestamp, **values}
+        rows(conn).update(conn, people, e.originator_id, values)

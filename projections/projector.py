@@ -24,6 +24,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from projections import batch
 from projections.failures import Failure, describe, forget, given_up, mark_skipped, record_attempt
 from projections.tables import projection_positions
 
@@ -49,6 +50,10 @@ TRANSIENT: tuple[type[BaseException], ...] = (
 
 class PositionConflict(Exception):
     """Another consumer moved the position while this batch ran; the batch is rolled back."""
+
+
+class WriteOutFailed(Exception):
+    """Writing a batch's buffered rows failed; the batch runs again in careful mode."""
 
 
 class HandlerFailed(Exception):
@@ -118,12 +123,17 @@ class Projector:
         """Apply the next batch; returns how many events were applied (0 when caught up).
 
         An event whose handler raises is recorded and the batch runs again, until the event
-        has failed 1 + poison_retries times; from then on the batch skips it.
+        has failed 1 + poison_retries times; from then on the batch skips it. When writing out
+        the buffered rows fails, the batch runs again in careful mode (every write made by the
+        handler of its event), so that the event that cannot be stored is the one recorded.
         """
+        careful = False
         # Bounded: every failed round adds an attempt to an event of this batch.
-        for _ in range((self.poison_retries + 1) * self.batch_size + 1):
+        for _ in range((self.poison_retries + 1) * self.batch_size + 2):
             try:
-                return self._apply_batch()
+                return self._apply_batch(careful)
+            except WriteOutFailed:
+                careful = True
             except HandlerFailed as failed:
                 attempts = record_attempt(self.engine, failed.failure)
                 log.warning(
@@ -138,12 +148,13 @@ class Projector:
                 )
         raise RuntimeError(f"{self.name}: the batch kept failing")  # pragma: no cover
 
-    def _apply_batch(self) -> int:
+    def _apply_batch(self, careful: bool = False) -> int:
         with self.engine.begin() as conn:
             start = self._lock_position(conn)
             buffer = getattr(self.projection, "buffer_key", None)
             if buffer is not None:  # rows a failed batch left on this pooled connection
                 conn.info.pop(buffer, None)
+            batch.start(conn, direct=careful)
             last = self.app.recorder.max_notification_id() or 0
             if last <= start:
                 return 0
@@ -155,19 +166,32 @@ class Projector:
                 if notification.id in skip:
                     mark_skipped(conn, self.name, notification.id)
                     continue
-                self._apply(conn, notification)
-            flush = getattr(self.projection, "flush", None)
-            if flush is not None:
-                flush(conn)  # a projection that buffers its rows writes them in one go
+                self._apply(conn, notification, careful)
+            self._write_out(conn)
             full = len(notifications) >= self.batch_size
             end = notifications[-1].id if full else last
             self._advance(conn, start, end)
             return len(notifications) - len(skip.intersection(n.id for n in notifications))
 
-    def _apply(self, conn: Connection, notification: Any) -> None:
+    def _write_out(self, conn: Connection) -> None:
+        """Buffered rows in one go: the batch's row buffer, then a projection's own."""
+        try:
+            batch.flush(conn)
+            flush = getattr(self.projection, "flush", None)
+            if flush is not None:
+                flush(conn)
+        except TRANSIENT:
+            raise
+        except Exception as error:
+            raise WriteOutFailed(type(error).__name__) from error
+
+    def _apply(self, conn: Connection, notification: Any, careful: bool = False) -> None:
         try:
             domain_event = self._decode(notification)
             self._handlers[type(domain_event)](conn, domain_event, notification.id)
+            flush = getattr(self.projection, "flush", None)
+            if careful and flush is not None:
+                flush(conn)  # the projection's own buffer, written while the event is known
         except TRANSIENT:
             raise
         except Exception as error:

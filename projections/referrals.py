@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert, update
+from sqlalchemy import Connection, Table
 
 from domain.erasure import Erasure
 from domain.referral import Referral
+from projections.batch import rows
 from projections.erasure import REFERRALS, erasure_handler, purge_referral_answers
 from projections.projector import Handler
 from projections.tables import referrals
@@ -28,22 +29,21 @@ class ReferralsProjection:
         }
 
     def received(self, conn: Connection, e: Referral.Received, _position: int) -> None:
-        conn.execute(
-            insert(referrals).values(
-                id=e.originator_id,
-                person_id=e.person_id,
-                programme=e.programme.value,
-                source=e.source.value,
-                referrer=e.referrer,
-                reasons=e.reasons,
-                consent_to_share=e.consent_to_share,
-                status="received",
-                referred_by=e.actor_id,
-                received_at=e.occurred_at,
-                version=e.originator_version,
-                updated_at=e.timestamp,
-            )
-        )
+        row = {
+            "id": e.originator_id,
+            "person_id": e.person_id,
+            "programme": e.programme.value,
+            "source": e.source.value,
+            "referrer": e.referrer,
+            "reasons": e.reasons,
+            "consent_to_share": e.consent_to_share,
+            "status": "received",
+            "referred_by": e.actor_id,
+            "received_at": e.occurred_at,
+            "version": e.originator_version,
+            "updated_at": e.timestamp,
+        }
+        rows(conn).insert(conn, referrals, row)
 
     def accepted(self, conn: Connection, e: Referral.Accepted, _position: int) -> None:
         self._decided(conn, e, "accepted", coordinator_id=e.coordinator_id)
@@ -64,8 +64,5 @@ class ReferralsProjection:
 
     @staticmethod
     def _update(conn: Connection, e: Any, **values: Any) -> None:
-        conn.execute(
-            update(referrals)
-            .where(referrals.c.id == e.originator_id)
-            .values(version=e.originator_version, updated_at=e.timestamp, **values)
-        )
+        values = {"version": e.originator_version, "updated_at": e.timestamp, **values}
+        rows(conn).update(conn, referrals, e.originator_id, values)
