@@ -14,8 +14,8 @@ from workers.settings import Settings
 
 log = logging.getLogger("lac.worker")
 
-# How many batches one task runs before re-queuing itself, so a long catch-up shares the
-# worker fairly and a killed worker loses at most one batch of work.
+# How many rounds (a batch per projection, in turn) one task runs before re-queuing itself, so
+# a long catch-up shares the worker fairly and a killed worker loses at most one batch of work.
 BATCHES_PER_TASK = 20
 
 
@@ -74,16 +74,14 @@ def _close_runtime(**_: Any) -> None:
 @celery.task(name="lac.catch_up")
 def catch_up(name: str | None = None) -> int:
     """Apply new events to the read models; re-queue when there is more to do."""
+    from workers.runtime import take_turns
+
     rt = runtime()
     projectors = [rt.projector(name)] if name else rt.projectors
-    applied = 0
-    for projector in projectors:
-        try:
-            applied += projector.catch_up(max_batches=BATCHES_PER_TASK)
-        except Exception as error:  # one failing projection must not hold the others back
-            log.warning("projection %s failed: %s", projector.name, type(error).__name__)
-            continue
-        if not projector.is_caught_up():
+    failures: dict[str, str] = {}
+    applied, _ = take_turns(projectors, failures, max_rounds=BATCHES_PER_TASK)
+    for projector in projectors:  # one failing projection must not hold the others back
+        if projector.name not in failures and not projector.is_caught_up():
             catch_up.delay(projector.name)
     return applied
 
