@@ -261,6 +261,20 @@ def read_token(token: str, secret: str) -> Claims | None:
         return None
 
 
+def signed_in(engine: Engine, token: str, secret: str) -> tuple[User, Claims] | None:
+    """The active user a valid, unexpired, unrevoked token was issued to, with its claims."""
+    claims = read_token(token, secret)
+    if claims is None:
+        return None
+    user = get_user(engine, claims.user_id)
+    if user is None or not user.active:
+        return None
+    with engine.connect() as conn:
+        if is_revoked(conn, claims.jti):  # signed out
+            return None
+    return user, claims
+
+
 def revoke_token(engine: Engine, claims: Claims) -> None:
     """Sign a token out: refused from now on. Rows of tokens that have expired are dropped."""
     with engine.begin() as conn:

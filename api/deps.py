@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Query, Request, status
 from fastapi.security import OAuth2PasswordBearer
 
-from api.accounts import User, get_user, is_revoked, read_token
+from api.accounts import User, signed_in
 from api.roles import allowed
 from workers.runtime import Runtime
 
@@ -29,18 +29,10 @@ def current_user(runtime: RuntimeDep, token: Annotated[str | None, Depends(oauth
         "sign in first: the token is missing, invalid or expired",
         headers={"WWW-Authenticate": "Bearer"},
     )
-    if not token:
+    found = signed_in(runtime.engine, token, runtime.settings.token_key()) if token else None
+    if found is None:
         raise unauthorised
-    claims = read_token(token, runtime.settings.token_key())
-    if claims is None:
-        raise unauthorised
-    user = get_user(runtime.engine, claims.user_id)
-    if user is None or not user.active:
-        raise unauthorised
-    with runtime.engine.connect() as conn:
-        if is_revoked(conn, claims.jti):  # signed out
-            raise unauthorised
-    return user
+    return found[0]
 
 
 CurrentUser = Annotated[User, Depends(current_user)]

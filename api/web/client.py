@@ -33,6 +33,11 @@ class Answer:
             return int(self.body["position"])
         return None
 
+    @property
+    def form_status(self) -> int:
+        """The status a form shown again answers with: 409 for a conflict, else 422."""
+        return 409 if self.status == 409 else 422
+
     def errors(self, fields: dict[str, str] | None = None) -> FormErrors:
         """The API's complaint as errors beside the form's fields (`fields` maps the API's
         field path, e.g. ``person.nhs_number``, to the form's field name)."""

@@ -61,7 +61,7 @@ async def add_user(
         errors = answer.errors()
         errors.fields = {name: PLAINLY.get(name, m) for name, m in errors.fields.items()}
     kept = {k: v for k, v in form.kept().items() if k != "password"}  # never sent back
-    return await _users(request, session, errors, kept, status=409 if answer.status == 409 else 422)
+    return await _users(request, session, errors, kept, status=answer.form_status)
 
 
 async def _users(

@@ -114,7 +114,7 @@ async def save_unit_costs(
         return done(request, REFERENCE, message, answer.position)
     table = shown(await api.get("/reports/unit-costs")).body
     errors = cost_errors(answer.errors(), form)
-    status = 409 if answer.status == 409 else 422
+    status = answer.form_status
     return await _reference(request, session, table, form.kept(), errors, None, status)
 
 

@@ -53,7 +53,7 @@ async def open_year(request: Request, session: Sender) -> Response:
     )
     if answer.ok:
         return done(request, BACK, "The scheme year was opened.", answer.position)
-    status = 409 if answer.status == 409 else 422
+    status = answer.form_status
     return _opening(request, session, answer.errors(), form.kept(), status)
 
 
@@ -92,7 +92,7 @@ async def set_budget(request: Request, session: Sender, year: str) -> Response:
     )
     if answer.ok:
         return done(request, BACK, "The budget was saved.", answer.position)
-    status = 409 if answer.status == 409 else 422
+    status = answer.form_status
     return _budget(request, session, year, answer.errors(), form.kept(), status)
 
 

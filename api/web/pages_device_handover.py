@@ -69,7 +69,7 @@ async def hand_over(request: Request, person_id: str, loan_id: str, session: Act
     for name, message in MESSAGES.items():
         if name in errors.fields and (name == "advice" or not form.get(name)):
             errors.fields[name] = message
-    status = 409 if answer.status == 409 else 422
+    status = answer.form_status
     return await _form(request, session, person_id, loan_id, form, errors, status)
 
 

@@ -73,7 +73,7 @@ async def receive_item(request: Request, session: Actor) -> Response:
     if answer.ok:
         kind = KINDS.get(form.get("kind"), "Item")
         return done(request, BOARD, f"{kind} received into stock.", answer.position)
-    status = 409 if answer.status == 409 else 422
+    status = answer.form_status
     return _receive(request, session, plain_numbers(answer.errors()), form.kept(), status)
 
 
@@ -115,7 +115,7 @@ async def assemble_kit(request: Request, session: Actor) -> Response:
         errors.fields["item_ids"] = "Choose the kit's items: exactly one tablet, and its others"
     if answer.status == 409:  # an item moved on meanwhile: the choice is no longer valid
         errors.fields.setdefault("item_ids", errors.summary or "")
-    return await _kit(request, session, errors, form, 409 if answer.status == 409 else 422)
+    return await _kit(request, session, errors, form, answer.form_status)
 
 
 async def _kit(

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from fastapi import Request
 from fastapi.responses import Response
 
-from api.accounts import ALGORITHM, Claims, User, get_user, is_revoked, read_token
+from api.accounts import ALGORITHM, Claims, User, signed_in
 from workers.runtime import Runtime
 
 SESSION_COOKIE = "lac_session"
@@ -52,15 +52,10 @@ def read_session(request: Request) -> WebSession | None:
     if not token:
         return None
     runtime = runtime_of(request)
-    claims = read_token(token, runtime.settings.token_key())
-    if claims is None:
+    found = signed_in(runtime.engine, token, runtime.settings.token_key())
+    if found is None:
         return None
-    user = get_user(runtime.engine, claims.user_id)
-    if user is None or not user.active:
-        return None
-    with runtime.engine.connect() as conn:
-        if is_revoked(conn, claims.jti):
-            return None
+    user, claims = found
     return WebSession(user, token, claims, csrf_for(runtime, claims.jti))
 
 

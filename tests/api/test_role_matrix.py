@@ -239,15 +239,19 @@ MATRIX: list[Route] = (
 DOCS = {"/docs", "/redoc", "/openapi.json", "/static-offline-docs", "/docs/oauth2-redirect"}
 
 
-def app_routes(app: FastAPI) -> set[str]:
-    """Every "METHOD /path" the app serves, walking app.routes. From FastAPI 0.137 an included
-    router sits there as one entry; iter_route_contexts opens it, with its prefix applied."""
+def every_route(app: FastAPI) -> list[Any]:
+    """Every route the app serves. From FastAPI 0.137 an included router sits in app.routes as
+    one entry; iter_route_contexts opens it, with its prefix applied."""
     try:
         from fastapi.routing import iter_route_contexts
     except ImportError:  # earlier FastAPI copied every included route into app.routes
-        routes: list[Any] = list(app.routes)
-    else:
-        routes = list(iter_route_contexts(app.routes))
+        return list(app.routes)
+    return list(iter_route_contexts(app.routes))
+
+
+def app_routes(app: FastAPI) -> set[str]:
+    """Every "METHOD /path" of the API (the pages have their own matrix)."""
+    routes = every_route(app)
     return {
         f"{method} {route.path}"
         for route in routes

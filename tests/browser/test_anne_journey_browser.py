@@ -7,7 +7,6 @@ internal one) and downloads its PDF. Every page passes axe-core at phone and des
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 from datetime import UTC, date, datetime
@@ -16,20 +15,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from api.roles import Role
-from domain.nhs_number import check_digit
+from tests.api.conftest import nhs_number
 from tests.api.device_world import Devices, day
 from tests.browser.harness import Site, check_page
 
-_numbers = itertools.count(733_000_000)
 INTRODUCED = "People introduced to Local Area Coordination"
-
-
-def nhs_number() -> str:
-    while True:
-        first_nine = str(next(_numbers))
-        check = check_digit(first_nine)
-        if check is not None:
-            return f"{first_nine[:3]} {first_nine[3:6]} {first_nine[6:]}{check}"
 
 
 def financial_year(today: date) -> int:
@@ -77,7 +67,7 @@ def fill_anne(page: Page, number: str) -> None:
 
 
 def test_anne_is_referred_supported_lent_a_kit_and_counted(site: Site, kit_ready: Devices) -> None:
-    number = nhs_number()
+    number = nhs_number(spaced=True)
     social_worker_refers(site, number, kit_ready.year)
     person_id = coordinator_supports(site)
     device_officer_lends(site, person_id)

@@ -5,24 +5,13 @@ page passes axe-core (WCAG 2.2 AA) at phone and desktop width."""
 
 from __future__ import annotations
 
-import itertools
 import re
 
 from playwright.sync_api import Page, expect
 
 from api.roles import Role
-from domain.nhs_number import check_digit
+from tests.api.conftest import nhs_number
 from tests.browser.harness import Site, check_page
-
-_numbers = itertools.count(610_000_000)
-
-
-def nhs_number() -> str:
-    while True:
-        first_nine = str(next(_numbers))
-        check = check_digit(first_nine)
-        if check is not None:
-            return f"{first_nine[:3]} {first_nine[3:6]} {first_nine[6:]}{check}"
 
 
 def fill_person(page: Page, name: str, number: str) -> None:
@@ -45,7 +34,7 @@ def test_a_social_worker_refers_anne_and_a_coordinator_accepts(site: Site) -> No
     worker = site.page_as(Role.SOCIAL_WORKER)
     worker.goto("/app/referrals/new")
     check_page(worker, "referral-new")
-    number = nhs_number()
+    number = nhs_number(spaced=True)
     fill_person(worker, "Anne Example", number[:-1] + str((int(number[-1]) + 1) % 10))
     worker.get_by_role("button", name="Send referral").click()
     expect(worker.locator("#person-nhs_number-error")).to_contain_text("Modulus 11")
@@ -77,7 +66,7 @@ def test_a_social_worker_refers_anne_and_a_coordinator_accepts(site: Site) -> No
 
 def test_a_person_already_known_is_warned_of_and_referred_with_the_keyboard(site: Site) -> None:
     worker = site.page_as(Role.SOCIAL_WORKER)
-    number = nhs_number()
+    number = nhs_number(spaced=True)
     worker.goto("/app/referrals/new")
     fill_person(worker, "Alan Example", number)
     worker.get_by_role("button", name="Send referral").click()

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any
 
 import pytest
 from fastapi import FastAPI
 
 from api.roles import Role, allowed
+from tests.api.test_role_matrix import every_route
 from tests.web.conftest import Browsers
 
 # Pages anyone may open: signing in, and the redirects to each role's home.
@@ -28,12 +28,7 @@ USERNAME = {
 
 def web_routes(app: FastAPI) -> dict[str, str | None]:
     """ "METHOD /app/path" -> the action its guard needs (None: no guard)."""
-    try:
-        from fastapi.routing import iter_route_contexts
-    except ImportError:
-        routes: list[Any] = list(app.routes)
-    else:
-        routes = list(iter_route_contexts(app.routes))
+    routes = every_route(app)
     found: dict[str, str | None] = {}
     for route in routes:
         path = getattr(route, "path", "")
