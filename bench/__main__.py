@@ -69,7 +69,7 @@ def run_parts(args: argparse.Namespace, parts: set[str]) -> list[Section]:
         sections[-1].print()
     if parts & {"2", "4"}:
         wanted = people_for(args.people, args.events if "2" in parts else 0)
-        with seeded_database(wanted, args.seed) as seeded:
+        with seeded_database(wanted, args.seed, args.seeded) as seeded:
             if "2" in parts:
                 sections.append(catchup.catchup_section(seeded, args.profile))
                 sections[-1].print()

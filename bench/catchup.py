@@ -29,6 +29,9 @@ AIM_PEAK_MB = 300.0
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--events", type=int, default=1_000_000, help="events to rebuild from")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--seeded", metavar="NAME", help="reuse a database kept by `python -m bench.seed`"
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile the rebuild (stderr)")
 
 
@@ -56,8 +59,9 @@ def catchup_section(seeded: Seeded, profile: bool = False) -> Section:
     read_rate = read["read"] / read["seconds"] if read["seconds"] else float("nan")
     rate = events / built["seconds"] if built["seconds"] else float("nan")
     section = Section(f"2. Projection catch-up: full rebuild from {events:,} events")
+    how = f"seeded earlier in {seeded.db.name}" if seeded.reused else "seeded"
     section.row(
-        "seeded", f"{seeded.people:,} people, {seeded.events:,} events in {seeded.seconds:.0f} s"
+        how, f"{seeded.people:,} people, {seeded.events:,} events in {seeded.seconds:.0f} s"
     )
     section.row(
         "(a) bare read + JSON decode (library)",
@@ -87,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     add_arguments(parser)
     args = parser.parse_args(argv)
     machine_line = machine()
-    with seeded_database(people_for(0, args.events), args.seed) as seeded:
+    with seeded_database(people_for(0, args.events), args.seed, args.seeded) as seeded:
         section = catchup_section(seeded, args.profile)
     section.print()
     print_footer(exact_command("bench.catchup"), machine_line)

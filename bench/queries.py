@@ -189,9 +189,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.queries", description=__doc__)
     add_arguments(parser)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seeded", metavar="NAME", help="reuse a database from bench.seed")
     args = parser.parse_args(argv)
     machine_line = machine()
-    with seeded_database(args.people, args.seed) as seeded:
+    with seeded_database(args.people, args.seed, args.seeded) as seeded:
         console.print("[dim]catching the read models up[/dim]")
         section = queries_section(seeded, args)
     section.print()
