@@ -1,15 +1,21 @@
 """The community assets directory, with how many people are connected to each asset, and
-the community development work not tied to one person."""
+the community development work not tied to one person.
+
+Rows go through the batch's row buffer (projections/batch.py): one executemany per table and
+column set at the end of a batch. An asset's four counts are not moved one by one: each asset a
+batch touched is counted again from its connections once, after the connections are written.
+"""
 
 from __future__ import annotations
 
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, func, select, update
 
 from domain.codes import ConnectionStatus
 from domain.community import STATUS_AFTER, AssetConnection, CommunityAsset, CommunityWork
+from projections.batch import rows
 from projections.casework_tables import asset_links, assets, community_work
 from projections.projector import Handler
 
@@ -27,6 +33,30 @@ DETAIL_COLUMNS = (
 
 def _plain(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
+
+
+def _count(status: str) -> Any:
+    return (
+        select(func.count())
+        .where(asset_links.c.asset_id == assets.c.asset_id, asset_links.c.status == status)
+        .scalar_subquery()
+    )
+
+
+_COUNTS = {status.value: _count(status.value) for status in ConnectionStatus}
+# An asset's counts from its connections (key: the asset).
+RECOUNT_ASSET = update(assets).where(assets.c.asset_id == bindparam("key")).values(_COUNTS)
+# The same for the asset a connection belongs to (key: the connection).
+RECOUNT_CONNECTED_ASSET = (
+    update(assets)
+    .where(
+        assets.c.asset_id
+        == select(asset_links.c.asset_id)
+        .where(asset_links.c.connection_id == bindparam("key"))
+        .scalar_subquery()
+    )
+    .values(_COUNTS)
+)
 
 
 def _columns(details: dict[str, Any]) -> dict[str, Any]:
@@ -55,19 +85,19 @@ class AssetsProjection:
     # the directory --------------------------------------------------------------------------
 
     def listed(self, conn: Connection, e: CommunityAsset.Listed, _position: int) -> None:
-        conn.execute(
-            insert(assets).values(
-                asset_id=e.originator_id,
-                retired=False,
-                introduced=0,
-                attended=0,
-                still_connected=0,
-                dropped=0,
-                version=e.originator_version,
-                updated_at=e.timestamp,
-                **_columns(e.details),
-            )
-        )
+        row = {
+            "asset_id": e.originator_id,
+            "retired": False,
+            "retired_at": None,
+            "introduced": 0,
+            "attended": 0,
+            "still_connected": 0,
+            "dropped": 0,
+            "version": e.originator_version,
+            "updated_at": e.timestamp,
+            **_columns(e.details),
+        }
+        rows(conn).insert(conn, assets, row)
 
     def updated(self, conn: Connection, e: CommunityAsset.Updated, _position: int) -> None:
         self._asset(conn, e, **_columns(e.details))
@@ -80,61 +110,38 @@ class AssetsProjection:
 
     @staticmethod
     def _asset(conn: Connection, e: Any, **values: Any) -> None:
-        conn.execute(
-            update(assets)
-            .where(assets.c.asset_id == e.originator_id)
-            .values(version=e.originator_version, updated_at=e.timestamp, **values)
-        )
+        values.update(version=e.originator_version, updated_at=e.timestamp)
+        rows(conn).update(conn, assets, e.originator_id, values)
 
     # usage counts ---------------------------------------------------------------------------
 
     def introduced(self, conn: Connection, e: C.Introduced, _position: int) -> None:
-        status = ConnectionStatus.INTRODUCED.value
-        conn.execute(
-            insert(asset_links).values(
-                connection_id=e.originator_id, asset_id=e.asset_id, status=status
-            )
-        )
-        conn.execute(
-            update(assets)
-            .where(assets.c.asset_id == e.asset_id)
-            .values({status: assets.c[status] + 1})
-        )
+        row = {
+            "connection_id": e.originator_id,
+            "asset_id": e.asset_id,
+            "status": ConnectionStatus.INTRODUCED.value,
+        }
+        rows(conn).insert(conn, asset_links, row)
+        rows(conn).recompute(conn, RECOUNT_ASSET, e.asset_id)
 
     def stepped(self, conn: Connection, e: Any, _position: int) -> None:
-        """One connection moves from its old status to the new: one count moves with it."""
-        link = conn.execute(
-            select(asset_links.c.asset_id, asset_links.c.status).where(
-                asset_links.c.connection_id == e.originator_id
-            )
-        ).one()
-        old, new = str(link.status), STATUS_AFTER[type(e).__name__].value
-        if old == new:
-            return
-        conn.execute(
-            update(asset_links)
-            .where(asset_links.c.connection_id == e.originator_id)
-            .values(status=new)
-        )
-        conn.execute(
-            update(assets)
-            .where(assets.c.asset_id == link.asset_id)
-            .values({old: assets.c[old] - 1, new: assets.c[new] + 1})
-        )
+        """One connection moves to its new status; its asset is counted again."""
+        new = STATUS_AFTER[type(e).__name__].value
+        rows(conn).update(conn, asset_links, e.originator_id, {"status": new})
+        rows(conn).recompute(conn, RECOUNT_CONNECTED_ASSET, e.originator_id)
 
     # community work -------------------------------------------------------------------------
 
     def work_recorded(self, conn: Connection, e: CommunityWork.Recorded, _position: int) -> None:
-        conn.execute(
-            insert(community_work).values(
-                work_id=e.originator_id,
-                kind=e.kind.value,
-                district=e.district,
-                asset_id=e.asset_id,
-                description=e.description,
-                minutes=e.minutes,
-                occurred_on=e.occurred_on,
-                recorded_by=e.actor_id,
-                recorded_at=e.timestamp,
-            )
-        )
+        row = {
+            "work_id": e.originator_id,
+            "kind": e.kind.value,
+            "district": e.district,
+            "asset_id": e.asset_id,
+            "description": e.description,
+            "minutes": e.minutes,
+            "occurred_on": e.occurred_on,
+            "recorded_by": e.actor_id,
+            "recorded_at": e.timestamp,
+        }
+        rows(conn).insert(conn, community_work, row)

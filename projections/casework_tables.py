@@ -187,6 +187,7 @@ asset_links = Table(
     Column("connection_id", Uuid, primary_key=True),
     Column("asset_id", Uuid, nullable=False),
     Column("status", String(20), nullable=False),
+    Index("ix_rm_asset_links_asset", "asset_id", "status"),
 )
 
 community_work = Table(

@@ -78,11 +78,25 @@ def create_tables(engine: Engine, *metadatas: MetaData) -> None:
         for each in (metadata, *metadatas):
             each.create_all(conn)
         _drop_old_not_nulls(conn)
+        _add_new_indexes(conn)
 
 
 # Columns made nullable after their table was first created (create_all leaves an existing
 # table as it is): the old NOT NULL is dropped where it is still there.
 MADE_NULLABLE: tuple[tuple[str, str], ...] = (("rm_loan_sessions", "topic"),)
+
+
+# Indexes added after their table was first created (create_all leaves an existing table's
+# indexes as they are): made where they are missing.
+ADDED_INDEXES: tuple[tuple[str, str], ...] = (("rm_asset_links", "ix_rm_asset_links_asset"),)
+
+
+def _add_new_indexes(conn: Connection) -> None:
+    for name, index_name in ADDED_INDEXES:
+        table = metadata.tables.get(name)
+        for index in table.indexes if table is not None else ():
+            if index.name == index_name:
+                index.create(conn, checkfirst=True)
 
 
 def _drop_old_not_nulls(conn: Connection) -> None:
