@@ -59,10 +59,24 @@ def runtime() -> Any:
     return _runtime
 
 
+_pending_client: Any = None
+
+
+def pending_client() -> Any:
+    """This process's Redis client for the nudges' pending flag (None without Redis)."""
+    global _pending_client
+    if _pending_client is None and runtime().settings.redis_url:
+        from workers.nudge import redis_client
+
+        _pending_client = redis_client(runtime().settings)
+    return _pending_client
+
+
 @worker_process_init.connect
 def _fresh_runtime_after_fork(**_: Any) -> None:
-    global _runtime
+    global _runtime, _pending_client
     _runtime = None
+    _pending_client = None
 
 
 @worker_process_shutdown.connect
@@ -74,9 +88,12 @@ def _close_runtime(**_: Any) -> None:
 @celery.task(name="lac.catch_up")
 def catch_up(name: str | None = None) -> int:
     """Apply new events to the read models; re-queue when there is more to do."""
+    from workers.nudge import clear_pending
     from workers.runtime import take_turns
 
     rt = runtime()
+    if name is None:  # a nudge's task: from now on, a new commit may send another
+        clear_pending(rt.settings, pending_client())
     projectors = [rt.projector(name)] if name else rt.projectors
     failures: dict[str, str] = {}
     applied, _ = take_turns(projectors, failures, max_rounds=BATCHES_PER_TASK)
