@@ -21,6 +21,7 @@ from eventsourcing.persistence import IntegrityError as StaleSave
 from eventsourcing.persistence import JSONTranscoder, Mapper
 
 from domain.casework import CaseworkCommands
+from domain.cipher_cache import KeyStore
 from domain.codes import CASEWORK_ENUMS
 from domain.device_codes import DEVICE_ENUMS
 from domain.device_commands import DeviceCommands
@@ -37,7 +38,7 @@ from domain.reference import (
 )
 from domain.referral_commands import Authorise, ReferralCommands
 from domain.reporting import ReportingCommands
-from domain.sealing import KeyStore, SealingMapper
+from domain.sealing import SealingMapper
 from domain.transcodings import DateAsISO, enum_transcoding
 
 CLOCK_SKEW = timedelta(minutes=5)

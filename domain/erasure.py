@@ -21,11 +21,12 @@ from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import ApplicationRecorder, Notification
 from eventsourcing.utils import get_topic
 
+from domain.cipher_cache import KeyStore
 from domain.errors import InvalidField, InvalidTransition
 from domain.person import NhsNumberClaim, Person
 from domain.recorded import Recorded
 from domain.reference import check_text
-from domain.sealing import ErasureMarker, KeyStore, SealingMapper
+from domain.sealing import ErasureMarker, SealingMapper
 
 ERASURES = uuid5(NAMESPACE_URL, "lac:erasure")
 SUBJECT_ACCESS = uuid5(NAMESPACE_URL, "lac:subject-access")

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.cryptography import AESCipher
 from eventsourcing.persistence import ApplicationRecorder
 
-from domain.sealing import SubjectErased
+from domain.cipher_cache import SubjectErased
 
 # A destroyed key leaves its row behind with this value: a tombstone, so that no new key is
 # ever made for an erased person (their later events could otherwise be read again).
 DESTROYED = ""
+# Subjects per query when keys are read for a batch (well under SQLite's parameter limit).
+KEYS_PER_QUERY = 500
 
 
 class RecorderKeyStore:
@@ -73,6 +76,25 @@ class RecorderKeyStore:
             return None
         return _key(row)
 
+    def existing_keys(self, subject_ids: Collection[UUID]) -> dict[UUID, str]:
+        """The keys of those subjects that have one and not destroyed, a few hundred a query."""
+        found: dict[UUID, str] = {}
+        wanted = [s.hex for s in subject_ids]
+        for start in range(0, len(wanted), KEYS_PER_QUERY):
+            chunk = wanted[start : start + KEYS_PER_QUERY]
+            marks = ", ".join([self.mark] * len(chunk))
+            with self.datastore.transaction(commit=False) as curs:
+                curs.execute(
+                    f"SELECT subject_id, key FROM {self.table} WHERE subject_id IN ({marks})",
+                    chunk,
+                )
+                rows = curs.fetchall()
+            for row in rows:
+                subject, key = _pair(row)
+                if key != DESTROYED:
+                    found[UUID(hex=subject)] = key
+        return found
+
     def is_destroyed(self, subject_id: UUID) -> bool:
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(
@@ -102,6 +124,12 @@ class RecorderKeyStore:
             curs = conn.cursor()
             curs.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             curs.fetchone()
+
+
+def _pair(row: Any) -> tuple[str, str]:
+    if isinstance(row, dict):
+        return str(row["subject_id"]), str(row["key"])
+    return str(row[0]), str(row[1])
 
 
 def _key(row: Any) -> str:

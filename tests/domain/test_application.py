@@ -11,11 +11,11 @@ import pytest
 from eventsourcing.persistence import IntegrityError
 
 from domain.application import LacApplication, Recorded
+from domain.cipher_cache import InMemoryKeyStore
 from domain.errors import DuplicatePerson, InvalidField, InvalidTransition, RecordNotFound
 from domain.person import PersonDetails
 from domain.reference import Programme, ReferralSource, ReferralStatus
 from domain.referral import Referral
-from domain.sealing import InMemoryKeyStore
 
 ACTOR = uuid4()
 ANNE = PersonDetails("Anne", date(1950, 3, 4), "NG18 1AB", "Mansfield", nhs_number="9434765919")

@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from domain.application import LacApplication
+from domain.cipher_cache import InMemoryKeyStore
 from domain.codes import (
     AssetCategory,
     CloseReason,
@@ -34,7 +35,6 @@ from domain.involvement import Involvement, involvement_id
 from domain.outcomes import OutcomeRecord
 from domain.person import PersonDetails
 from domain.reference import Programme, ReferralSource
-from domain.sealing import InMemoryKeyStore
 
 ACTOR = uuid4()
 COORDINATOR = uuid4()

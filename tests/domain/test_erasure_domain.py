@@ -11,6 +11,7 @@ import pytest
 from eventsourcing.utils import get_topic
 
 from domain.application import LacApplication
+from domain.cipher_cache import CipherCache, InMemoryKeyStore, SubjectErased
 from domain.codes import (
     CloseReason,
     ContactMode,
@@ -32,7 +33,7 @@ from domain.involvement import involvement_id
 from domain.outcomes import OutcomeRecord
 from domain.person import PersonDetails
 from domain.reference import Programme, ReferralSource
-from domain.sealing import CipherCache, InMemoryKeyStore, SealingMapper, SubjectErased
+from domain.sealing import SealingMapper
 
 ACTOR = uuid4()
 WHEN = datetime(2024, 6, 1, 10, 0, tzinfo=UTC)

@@ -11,6 +11,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from domain.application import LacApplication
+from domain.cipher_cache import InMemoryKeyStore
 from domain.device_codes import (
     Agreement,
     ItemKind,
@@ -24,7 +25,6 @@ from domain.device_codes import (
 from domain.errors import InvalidField, InvalidTransition
 from domain.loan import Loan
 from domain.person import PersonDetails
-from domain.sealing import InMemoryKeyStore
 from domain.stock import ItemDetails
 
 ACTOR = uuid4()

@@ -10,10 +10,11 @@ from uuid import UUID, uuid4
 import pytest
 from eventsourcing.application import project_aggregate
 
+from domain.cipher_cache import InMemoryKeyStore
 from domain.device_codes import SessionKind
 from domain.erasure import ErasureGround
 from domain.loan import Loan
-from domain.sealing import SEALED_PREFIX, InMemoryKeyStore, SealingMapper
+from domain.sealing import SEALED_PREFIX, SealingMapper
 from tests.domain.test_loan import ACTOR, TODAY, World, world
 
 TOPIC = "Video calls to her daughter in HMP Foston Hall"

@@ -10,9 +10,9 @@ from uuid import uuid4
 import pytest
 
 from domain.application import LacApplication
+from domain.cipher_cache import InMemoryKeyStore
 from domain.errors import InvalidField
 from domain.reporting import UNIT_COSTS_ID, EvaluationExtract, UnitCost, UnitCostTable
-from domain.sealing import InMemoryKeyStore
 
 ADMIN, EVALUATOR = uuid4(), uuid4()
 GP = UnitCost(

@@ -9,10 +9,11 @@ from uuid import UUID, uuid4
 import pytest
 
 from domain.application import LacApplication
+from domain.cipher_cache import InMemoryKeyStore
 from domain.person import Person, PersonDetails
 from domain.reference import Programme, ReferralSource, ReferralStatus
 from domain.referral import Referral
-from domain.sealing import SEALED_PREFIX, InMemoryKeyStore, SealingMapper
+from domain.sealing import SEALED_PREFIX, SealingMapper
 
 ACTOR = uuid4()
 WHEN = datetime(2024, 6, 1, 10, 0, tzinfo=UTC)  # fixes the age bands: Anne 74, Bob 44

@@ -10,10 +10,10 @@ from uuid import UUID, uuid4
 import pytest
 
 from domain.application import LacApplication
+from domain.cipher_cache import InMemoryKeyStore
 from domain.device_codes import ItemKind, ItemState
 from domain.device_commands import DuplicateItem
 from domain.errors import InvalidField, InvalidTransition
-from domain.sealing import InMemoryKeyStore
 from domain.stock import STEPS, ItemDetails, StockItem, check_imei, item_id
 
 ACTOR = uuid4()
