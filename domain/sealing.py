@@ -10,7 +10,7 @@ analytic fields (district, LSOA, age band, codes, dates) stay readable for repor
 from __future__ import annotations
 
 from base64 import b64decode, b64encode
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, TypeGuard
 from uuid import UUID
 
@@ -82,20 +82,27 @@ class SealingMapper(Mapper[UUID]):
         object.__setattr__(sealed_event, "__dict__", state)
         return super().to_stored_event(sealed_event)
 
-    def prefetch_keys(self, stored_events: Iterable[StoredEvent]) -> None:
-        """Read the keys a batch of stored events will need in one query instead of one per
-        person (a subject without a key is left to `to_domain_event`, as before)."""
-        if self.ciphers is None:
-            return
-        marker = SEALED_PREFIX.encode()
-        subjects = set()
+    def to_domain_events(
+        self, stored_events: Sequence[StoredEvent]
+    ) -> list[DomainEventProtocol[UUID] | Exception]:
+        """A projector's batch: each event as `to_domain_event` gives it, or the error it
+        raised, with the keys of everyone in the batch read in one query, not one per person.
+        Fields are opened in log order, so an erasure hides only what comes after it."""
+        decoded: list[DomainEventProtocol[UUID] | Exception] = []
         for stored_event in stored_events:
-            if marker in stored_event.state:
-                domain_event = super().to_domain_event(stored_event)
-                subject = getattr(domain_event, "data_subject_id", None)
-                if subject is not None:
-                    subjects.add(subject())
-        self.ciphers.prefetch(subjects)
+            try:
+                decoded.append(super().to_domain_event(stored_event))
+            except Exception as error:
+                decoded.append(error)
+        if self.ciphers is not None:
+            self.ciphers.prefetch(_sealed_subjects(decoded))
+        opened: list[DomainEventProtocol[UUID] | Exception] = []
+        for each in decoded:
+            try:
+                opened.append(each if isinstance(each, Exception) else self._opened(each))
+            except Exception as error:
+                opened.append(error)
+        return opened
 
     def to_sealed_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
         """The event with its personal fields left sealed: for readers that use only the
@@ -103,21 +110,17 @@ class SealingMapper(Mapper[UUID]):
         return super().to_domain_event(stored_event)
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
-        domain_event = super().to_domain_event(stored_event)
+        return self._opened(super().to_domain_event(stored_event))
+
+    def _opened(self, domain_event: DomainEventProtocol[UUID]) -> DomainEventProtocol[UUID]:
         if isinstance(domain_event, ErasureMarker) and self.ciphers is not None:
             self.ciphers.revoke(domain_event.data_subject_id())
-        fields = getattr(type(domain_event), "personal_fields", ())
-        if not fields:
+        if not _has_sealed_fields(domain_event):
             return domain_event
         state = vars(domain_event)
-        # A field written before it was declared personal holds its plain value: it is read
-        # as it is, and without any sealed field no key is looked up (a missing key would
-        # otherwise be taken for an erasure).
-        if not any(_is_sealed(state.get(n)) for n in fields):
-            return domain_event
         subject = domain_event.data_subject_id()  # type: ignore[attr-defined]
         cipher = self._cipher_cache().cipher(subject, create=False)
-        for name in fields:
+        for name in type(domain_event).personal_fields:  # type: ignore[attr-defined]
             value = state.get(name)
             if _is_sealed(value):
                 state[name] = None if cipher is None else self._open(cipher, value)
@@ -130,6 +133,25 @@ class SealingMapper(Mapper[UUID]):
     def _open(self, cipher: Cipher, sealed: str) -> Any:
         ciphertext = b64decode(sealed[len(SEALED_PREFIX) :])
         return self.transcoder.decode(cipher.decrypt(ciphertext))["v"]
+
+
+def _has_sealed_fields(domain_event: Any) -> bool:
+    """A field written before it was declared personal holds its plain value: it is read as
+    it is, and without any sealed field no key is looked up (a missing key would otherwise be
+    taken for an erasure)."""
+    fields = getattr(type(domain_event), "personal_fields", ())
+    state = vars(domain_event)
+    return any(_is_sealed(state.get(name)) for name in fields)
+
+
+def _sealed_subjects(events: Iterable[Any]) -> set[UUID]:
+    return {
+        e.data_subject_id()
+        for e in events
+        if not isinstance(e, Exception)
+        and not isinstance(e, ErasureMarker)
+        and _has_sealed_fields(e)
+    }
 
 
 def _is_sealed(value: Any) -> TypeGuard[str]:

@@ -92,8 +92,8 @@ class Projector:
         sealed = not getattr(self.projection, "reads_personal_fields", True)
         mapper: Any = self.app.mapper
         self._decode = mapper.to_sealed_event if sealed else mapper.to_domain_event
-        # Personal fields are opened with per-person keys: read a batch's keys in one query.
-        self._prefetch = None if sealed else getattr(mapper, "prefetch_keys", None)
+        # Personal fields are opened with per-person keys: a batch's keys are read in one query.
+        self._decode_all = None if sealed else getattr(mapper, "to_domain_events", None)
         self._topics = tuple(get_topic(cls) for cls in self._handlers)
         self._ensure_position_row()
 
@@ -164,28 +164,31 @@ class Projector:
                 start, self.batch_size, stop=last, topics=self._topics, inclusive_of_start=False
             )
             skip = given_up(conn, self.name, start, self.poison_retries + 1)
-            self._prefetch_keys(notifications)
-            for notification in notifications:
+            for notification, event in zip(
+                notifications, self._decoded(notifications), strict=True
+            ):
                 if notification.id in skip:
                     mark_skipped(conn, self.name, notification.id)
                     continue
-                self._apply(conn, notification, careful)
+                self._apply(conn, notification, event, careful)
             self._write_out(conn)
             full = len(notifications) >= self.batch_size
             end = notifications[-1].id if full else last
             self._advance(conn, start, end)
             return len(notifications) - len(skip.intersection(n.id for n in notifications))
 
-    def _prefetch_keys(self, notifications: Sequence[Any]) -> None:
-        """Only a speed-up: an event that fails here fails again, named, when it is applied."""
-        if self._prefetch is None:
-            return
-        try:
-            self._prefetch(notifications)
-        except TRANSIENT:
-            raise
-        except Exception as error:
-            log.debug("projection %s: keys not read ahead (%s)", self.name, type(error).__name__)
+    def _decoded(self, notifications: Sequence[Any]) -> list[Any]:
+        """Each notification's domain event, or the error its decoding raised (the error is
+        raised again when the event is applied, so a poison event is still named)."""
+        if self._decode_all is not None:
+            return list(self._decode_all(notifications))
+        decoded: list[Any] = []
+        for notification in notifications:
+            try:
+                decoded.append(self._decode(notification))
+            except Exception as error:
+                decoded.append(error)
+        return decoded
 
     def _write_out(self, conn: Connection) -> None:
         """Buffered rows in one go: the batch's row buffer, then a projection's own."""
@@ -199,9 +202,11 @@ class Projector:
         except Exception as error:
             raise WriteOutFailed(type(error).__name__) from error
 
-    def _apply(self, conn: Connection, notification: Any, careful: bool = False) -> None:
+    def _apply(self, conn: Connection, notification: Any, event: Any, careful: bool) -> None:
         try:
-            domain_event = self._decode(notification)
+            if isinstance(event, Exception):
+                raise event
+            domain_event = event
             self._handlers[type(domain_event)](conn, domain_event, notification.id)
             flush = getattr(self.projection, "flush", None)
             if careful and flush is not None:

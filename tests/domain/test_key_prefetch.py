@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from uuid import UUID, uuid4
@@ -57,8 +58,7 @@ def test_a_batch_reads_every_key_it_needs_in_one_read() -> None:
     notifications = app.recorder.select_notifications(start=1, limit=100)
     mapper = fresh_mapper(app, keys)
 
-    mapper.prefetch_keys(notifications)
-    events = [mapper.to_domain_event(n) for n in notifications]
+    events = mapper.to_domain_events(notifications)
 
     assert keys.bulk_reads == [5]
     assert keys.single_reads == 0
@@ -70,9 +70,10 @@ def test_keys_already_cached_are_not_read_again() -> None:
     app, keys, _ = recorded(3)
     notifications = app.recorder.select_notifications(start=1, limit=100)
     mapper = fresh_mapper(app, keys)
-    mapper.prefetch_keys(notifications)
-    mapper.prefetch_keys(notifications)
+    mapper.to_domain_events(notifications)
+    mapper.to_domain_events(notifications)
     assert keys.bulk_reads == [3]
+    assert keys.single_reads == 0
 
 
 def test_an_erased_person_stays_unreadable_after_a_prefetch() -> None:
@@ -81,8 +82,8 @@ def test_an_erased_person_stays_unreadable_after_a_prefetch() -> None:
     notifications = app.recorder.select_notifications(start=1, limit=100)
     mapper = fresh_mapper(app, keys)
 
-    mapper.prefetch_keys(notifications)
-    events = {e.originator_id: e for e in map(mapper.to_domain_event, notifications)}
+    decoded = mapper.to_domain_events(notifications)
+    events = {e.originator_id: e for e in decoded if not isinstance(e, Exception)}
 
     erased, kept = events[ids[0]], events[ids[1]]
     assert isinstance(erased, Person.Registered) and isinstance(kept, Person.Registered)
@@ -115,3 +116,16 @@ def test_the_key_table_gives_many_keys_in_one_read_and_none_once_destroyed(
     found = keys.existing_keys([*people, uuid4()])
 
     assert found == {person: made[person] for person in people[1:]}
+
+
+def test_an_event_that_cannot_be_read_is_given_back_as_its_error_and_the_rest_are_read() -> None:
+    app, keys, _ = recorded(2)
+    notifications = list(app.recorder.select_notifications(start=1, limit=100))
+    broken = replace(notifications[0], state=b"{not json")
+    mapper = fresh_mapper(app, keys)
+
+    decoded = mapper.to_domain_events([broken, *notifications[1:]])
+
+    assert isinstance(decoded[0], Exception)
+    assert not any(isinstance(e, Exception) for e in decoded[1:])
+    assert len(decoded) == len(notifications)
