@@ -47,12 +47,19 @@ class Server:
         return "\n".join(text.splitlines()[-lines:])
 
     def cpu_seconds(self) -> float | None:
-        """User + system CPU the server process has used so far (Linux /proc; else None)."""
-        try:
-            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
+        """User + system CPU the server and its worker processes have used so far (Linux
+        /proc; else None)."""
+        stats = _process_stats()
+        if self.pid not in stats:
             return None
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        tree, found = {self.pid}, True
+        while found:  # children, grandchildren, ...
+            found = False
+            for pid, (parent, _) in stats.items():
+                if parent in tree and pid not in tree:
+                    tree.add(pid)
+                    found = True
+        return sum(stats[pid][1] for pid in tree) / os.sysconf("SC_CLK_TCK")
 
     def projections_behind(self, token: str) -> int | None:
         """How many log positions the slowest read model trails (GET /ready); None: unknown."""
@@ -96,20 +103,34 @@ def create_users(store: Store, clients: int) -> None:
         runtime.close()
 
 
+def _process_stats() -> dict[int, tuple[int, int]]:
+    """pid -> (parent pid, user + system clock ticks) of every process we can read."""
+    stats: dict[int, tuple[int, int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        stats[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    return stats
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def server_command(port: int, how: str) -> list[str]:
-    """`lac serve` once the CLI exists (or when asked for), else uvicorn with the factory.
-
-    Both are one process (`lac serve` has no --workers yet), with the projector in it."""
+def server_command(port: int, how: str, workers: int = 1) -> list[str]:
+    """`lac serve --workers N` once the CLI exists (or when asked for), else uvicorn with the
+    factory (one process). Each process runs the embedded projector."""
     use_lac = how == "lac" or (how == "auto" and importlib.util.find_spec("api.cli") is not None)
     if use_lac:
         lac = str(Path(sys.executable).with_name("lac"))
-        return [lac, "serve", "--host", "127.0.0.1", "--port", str(port)]
+        port_args = ["--host", "127.0.0.1", "--port", str(port)]
+        return [lac, "serve", *port_args, "--workers", str(workers)]
     return [
         sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app",
         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log",
@@ -127,11 +148,11 @@ def server_env(store: Store, data_dir: str, extra: dict[str, str] | None) -> dic
 
 @contextmanager
 def running_server(
-    store: Store, how: str = "auto", extra_env: dict[str, str] | None = None
+    store: Store, how: str = "auto", extra_env: dict[str, str] | None = None, workers: int = 1
 ) -> Iterator[Server]:
     """Start the API, wait for /health, and always stop it (TERM, then KILL)."""
     port = free_port()
-    command = server_command(port, how)
+    command = server_command(port, how, workers)
     with tempfile.TemporaryDirectory(prefix="lac-bench-") as data_dir:
         log_path = Path(data_dir) / "server.log"
         with log_path.open("wb") as log:

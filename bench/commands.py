@@ -33,6 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="auto",
         help="auto: `lac serve` once api.cli exists, else uvicorn with the app factory",
     )
+    parser.add_argument(
+        "--server-workers", type=int, default=1, help="API server processes (lac serve --workers)"
+    )
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -69,7 +72,7 @@ def logged_events(store: Store) -> int:
 
 def api_phase(store: Store, args: argparse.Namespace) -> ApiRun:
     create_users(store, args.clients)
-    with running_server(store, args.server) as server:
+    with running_server(store, args.server, workers=args.server_workers) as server:
         clients = sign_in(server.base_url, args.clients)
         cpu_before = server.cpu_seconds()
         load = run_load(server.base_url, clients, args.seconds)
@@ -102,7 +105,7 @@ def api_rows(section: Section, run: ApiRun) -> None:
     section.row("(b) API: events stored", f"{run.events / api.seconds:,.0f}/s ({run.events:,})")
     section.row("(b) errors (non-2xx or transport)", f"{sum(api.errors().values()):,}")
     cores = "?" if run.server_cores is None else f"{run.server_cores:.2f}"
-    section.row("(b) server process CPU during the load", f"{cores} cores")
+    section.row("(b) server processes' CPU during the load", f"{cores} cores")
     if run.behind_at_end is None or run.catch_up_seconds is None:
         section.row("(b) read models behind at the end", "unknown")
     else:

@@ -26,9 +26,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def embedded_section(args: argparse.Namespace) -> Section:
+    """Embedded mode is one server process (`make run`), whatever --server-workers says."""
+    one_process = argparse.Namespace(**{**vars(args), "server_workers": 1})
     with tempfile.TemporaryDirectory(prefix="lac-bench-sqlite-") as directory:
         store = SqliteStore(Path(directory))
-        return commands_section(store, args, "5. Embedded mode: commands vs raw, SQLite")
+        return commands_section(store, one_process, "5. Embedded mode: commands vs raw, SQLite")
 
 
 def main(argv: list[str] | None = None) -> int:
