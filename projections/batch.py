@@ -14,6 +14,7 @@ the handler that made it, as plain statements did, so that a poison event is nam
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -54,9 +55,15 @@ class RowBuffer:
         self._add(conn, table, row, set(on_conflict))
 
     def update(self, conn: Connection, table: Table, key: Any, values: Row) -> None:
-        """UPDATE table SET values WHERE primary key = key (no row, no change)."""
+        """UPDATE table SET values WHERE primary key = key (no row, no change).
+
+        The key of a table with a primary key of several columns is the tuple of their values,
+        in the order of the table's primary key.
+        """
         if self.direct:
-            conn.execute(_update_statement(table, tuple(values)), _update_params(key, values))
+            conn.execute(
+                _update_statement(table, tuple(values)), _update_params(table, key, values)
+            )
             return
         pending = self.tables.setdefault(table, _TableRows())
         if key in pending.inserts:
@@ -72,6 +79,15 @@ class RowBuffer:
             conn.execute(statement, {"key": key})
         else:
             self.recomputes.setdefault(statement, {})[key] = None
+
+    def pending(self, table: Table, key: Any) -> Row | None:
+        """The row buffered for insert under `key`, as it stands now (None when there is none)."""
+        found = self.tables.get(table)
+        return None if found is None else found.inserts.get(key)
+
+    def asked(self, statement: Recompute) -> Collection[Any]:
+        """The keys `statement` is to run for at the end of the batch (not run yet)."""
+        return self.recomputes.get(statement, {}).keys()
 
     def cancel(self, statement: Recompute, key: Any) -> None:
         """A recompute asked for earlier in the batch is no longer wanted (the row was reset)."""
@@ -125,7 +141,7 @@ def _write(conn: Connection, table: Table, pending: _TableRows) -> None:
         conn.execute(_insert(conn, table, on_conflict), group)
     updates: dict[tuple[str, ...], list[Row]] = {}
     for key, values in pending.updates.items():
-        updates.setdefault(tuple(values), []).append(_update_params(key, values))
+        updates.setdefault(tuple(values), []).append(_update_params(table, key, values))
     for names, params in updates.items():
         conn.execute(_update_statement(table, names), params)
 
@@ -162,16 +178,25 @@ def _upsert_statement(dialect: str, table: Table, columns: tuple[str, ...]) -> E
 
 @cache
 def _update_statement(table: Table, names: tuple[str, ...]) -> Executable:
-    [key] = _primary_key(table)
+    columns = _primary_key(table)
+    params = _key_params(len(columns))
     return (
         update(table)
-        .where(key == bindparam("key_"))
+        .where(*(c == bindparam(p) for c, p in zip(columns, params, strict=True)))
         .values({name: bindparam(f"v_{name}") for name in names})
     )
 
 
-def _update_params(key: Any, values: Row) -> Row:
-    return {"key_": key, **{f"v_{name}": value for name, value in values.items()}}
+def _update_params(table: Table, key: Any, values: Row) -> Row:
+    params = _key_params(len(_primary_key(table)))
+    keys = dict(zip(params, key, strict=True)) if len(params) > 1 else {params[0]: key}
+    return {**keys, **{f"v_{name}": value for name, value in values.items()}}
+
+
+@cache
+def _key_params(count: int) -> tuple[str, ...]:
+    """Bind names of a primary key's columns: `key_` alone, else `key_0`, `key_1`, ..."""
+    return ("key_",) if count == 1 else tuple(f"key_{i}" for i in range(count))
 
 
 @cache
