@@ -38,7 +38,10 @@ from workers.seed_casework_steps import Case
 from workers.seed_community import community_work, list_directory
 
 HORIZON = timedelta(days=310)  # casework goes on up to ten months after the seed window
-BATCH = 3000  # aggregates saved together
+BATCH = 3000  # aggregates planned before they are saved
+# Aggregates per save (one transaction): psycopg's pipeline can hang for good on a very large
+# one (psycopg issue 685; seen here with 3,000 aggregates), so big seeds save in parts.
+SAVE_PART = 200
 DAY = timedelta(days=1)
 
 
@@ -64,6 +67,14 @@ class CaseworkSummary:
     measures: int = 0
     assets: int = 0
     community_work: int = 0
+
+
+def save_in_parts(app: Any, aggregates: Sequence[Any]) -> int:
+    """Save the aggregates SAVE_PART at a time; returns how many events were written."""
+    written = 0
+    for start in range(0, len(aggregates), SAVE_PART):
+        written += len(app.save(*aggregates[start : start + SAVE_PART]))
+    return written
 
 
 def seed_casework(
@@ -92,12 +103,11 @@ def seed_casework(
             pending.extend(case.run(counts))
             counts["involvements"] += 1
         if len(pending) >= BATCH:
-            app.save(*pending)
+            save_in_parts(app, pending)
             pending.clear()
     pending.extend(community_work(app, coordinators, directory, seed, start, until.date()))
     counts["community_work"] += sum(isinstance(a, CommunityWork) for a in pending)
-    if pending:
-        app.save(*pending)
+    save_in_parts(app, pending)
     return CaseworkSummary(**counts)
 
 

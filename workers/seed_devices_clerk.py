@@ -18,6 +18,7 @@ from domain.application import LacApplication, Recorded
 from domain.device_commands import DeviceCommands
 from domain.errors import InvalidField, RecordNotFound
 from domain.person import Person
+from workers.seed_casework import save_in_parts
 
 
 def new_id(rng: random.Random) -> UUID:
@@ -57,9 +58,7 @@ class Clerk(DeviceCommands):
 
     def save(self) -> int:
         """Write every new event of the held aggregates; returns how many were written."""
-        held = list(self.repository.aggregates.values())
-        recordings = self.app.save(*held)
-        return len(recordings)
+        return save_in_parts(self.app, list(self.repository.aggregates.values()))
 
     # what DeviceCommands needs of the application ----------------------------------------
 
