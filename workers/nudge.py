@@ -67,14 +67,18 @@ class CeleryNudger:
         self._wake.set()
 
     def _loop(self) -> None:
+        recheck: float | None = None  # when to try again after a nudge found the flag set
         while not self._stop.is_set():
-            self._wake.wait()
+            woken = self._wake.wait(
+                None if recheck is None else max(0.0, recheck - time.monotonic())
+            )
             if self._stop.is_set():
                 return
-            time.sleep(COALESCE_SECONDS)
-            self._wake.clear()
+            if woken:
+                time.sleep(COALESCE_SECONDS)
+                self._wake.clear()
             try:
-                self._send()
+                recheck = self._send()
                 self.failures = 0
             except Exception as error:  # Redis down: the beat sweep catches up later.
                 self.failures += 1
@@ -85,14 +89,19 @@ class CeleryNudger:
                     )
                 time.sleep(min(0.1 * self.failures, 2.0))
 
-    def _send(self) -> None:
+    def _send(self) -> float | None:
+        """Send a task unless one is waiting; then returns when to look again: the waiting
+        task may have been lost with a killed worker, and its flag outlives it until it
+        expires, so the nudge is tried once more after that (an extra task does no harm)."""
         if not self.redis.set(self.key, "1", nx=True, px=PENDING_MS):
-            return  # a task is already waiting; it will read this commit
+            left = max(int(self.redis.pttl(self.key)), 0)
+            return time.monotonic() + left / 1000 + COALESCE_SECONDS
         try:
             self.celery.send_task("lac.catch_up")
         except Exception:
             self.redis.delete(self.key)  # let the next nudge try again
             raise
+        return None
 
     def close(self) -> None:
         self._stop.set()
